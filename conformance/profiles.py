@@ -1,0 +1,310 @@
+"""Profiles: load, validate (JSON Schema + cross-references) and list them.
+
+A profile is data. It names requirements and the checks that prove them; the
+checks themselves live in the engine (schemathesis checks) and in
+``conformance.suites`` (pytest tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileError
+from .yamlfile import YamlDocument, parse_yaml, validate_with_schema
+
+# The schemathesis checks a profile may name (schemathesis 4.32, plus ours).
+SCHEMATHESIS_CHECKS = frozenset({
+    "not_a_server_error", "status_code_conformance", "content_type_conformance",
+    "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+    "positive_data_acceptance", "missing_required_header", "unsupported_method",
+    "allow_header_conformance", "use_after_free", "ensure_resource_availability",
+    "ignored_auth",
+})
+
+
+@dataclass(frozen=True)
+class PinnedSpec:
+    url: str
+    sha256: str
+    file: str
+
+
+@dataclass(frozen=True)
+class RefMapping:
+    ref: str
+    spec: PinnedSpec
+
+
+@dataclass
+class Standard:
+    api: str
+    name: str
+    version: str
+    openapi: PinnedSpec
+    role: str = "tested"
+    refs: list[RefMapping] = field(default_factory=list)
+    depends: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SchemathesisCheck:
+    api: str
+    checks: tuple[str, ...]
+    operations: tuple[str, ...] | None  # None: every operation of the standard
+
+    def ids(self) -> list[str]:
+        return [f"schemathesis:{self.api}:{c}" for c in self.checks]
+
+
+@dataclass(frozen=True)
+class SuiteCheck:
+    ref: str  # "conformance.suites.zrc:test_name"
+
+    @property
+    def module(self) -> str:
+        return self.ref.split(":", 1)[0]
+
+    @property
+    def function(self) -> str:
+        return self.ref.split(":", 1)[1]
+
+    def ids(self) -> list[str]:
+        return [f"suite:{self.ref}"]
+
+
+@dataclass
+class Requirement:
+    id: str
+    level: str
+    class_: str
+    title: dict[str, str]
+    source: str
+    checks: list[SchemathesisCheck | SuiteCheck]
+    not_tested: str | None = None
+
+
+@dataclass
+class ConformanceClass:
+    name: str
+    required: bool
+    title: dict[str, str]
+
+
+@dataclass
+class Profile:
+    id: str
+    title: dict[str, str]
+    version: str
+    gemma: dict[str, Any]
+    standards: dict[str, Standard]
+    classes: dict[str, ConformanceClass]
+    requirements: list[Requirement]
+    contract: dict[str, Any]
+    source: str
+    sha256: str
+
+    def required_classes(self) -> set[str]:
+        return {c.name for c in self.classes.values() if c.required}
+
+    def tested_standards(self) -> list[Standard]:
+        return [s for s in self.standards.values() if s.role == "tested"]
+
+    def summary(self) -> dict[str, Any]:
+        """The profile part of results.json."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "sha256": self.sha256,
+            "gemma": self.gemma,
+            "classes": {c.name: {"required": c.required, "title": c.title}
+                        for c in self.classes.values()},
+            "standards": [
+                {"api": s.api, "name": s.name, "version": s.version, "url": s.openapi.url,
+                 "sha256": s.openapi.sha256,
+                 "refs": [{"ref": r.ref, "url": r.spec.url, "sha256": r.spec.sha256}
+                          for r in s.refs]}
+                for s in self.standards.values()
+            ],
+        }
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("conformance").joinpath("schemas/profile.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def parse_profile(text: str, source: str) -> Profile:
+    """Parse and validate a profile; every problem is a ``ProfileError('file:line: ...')``."""
+    doc = parse_yaml(text, source, ProfileError)
+    if not isinstance(doc.data, dict):
+        raise ProfileError(f"{source}:1: a profile is a YAML mapping (id, title, standards, ...)")
+    _check_requirement_forms(doc)
+    validate_with_schema(doc, _schema(), ProfileError, "profile")
+    profile = _build(doc, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    _check_references(profile, doc)
+    return profile
+
+
+def load_profile_file(path: Path) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read profile: {exc}") from None
+    return parse_profile(text, str(path))
+
+
+def builtin_profile_ids() -> list[str]:
+    files = resources.files("conformance.builtin_profiles")
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A built-in profile by id (``zrc-1.5``) or a profile file by path."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_profile_file(path)
+    if name_or_path not in builtin_profile_ids():
+        known = ", ".join(builtin_profile_ids())
+        raise ProfileError(
+            f"unknown profile '{name_or_path}': built-in profiles are {known}; "
+            "or give the path of a profile file"
+        )
+    resource = resources.files("conformance.builtin_profiles").joinpath(f"{name_or_path}.yaml")
+    return parse_profile(resource.read_text("utf-8"), f"profiles/{name_or_path}.yaml")
+
+
+def _check_requirement_forms(doc: YamlDocument) -> None:
+    """Give the two commonest mistakes a plainer message than the schema's oneOf would."""
+    reqs = doc.data.get("requirements")
+    if not isinstance(reqs, list):
+        return
+    for i, req in enumerate(reqs):
+        if not isinstance(req, dict):
+            continue
+        rid = req.get("id", f"#{i + 1}")
+        has_checks = bool(req.get("checks"))
+        if not has_checks and "not_tested" not in req:
+            raise ProfileError(
+                f"{doc.where(['requirements', i])}: requirement '{rid}' has neither checks nor "
+                "not_tested: add at least one check, or 'not_tested: <reason>'"
+            )
+        if has_checks and "not_tested" in req:
+            raise ProfileError(
+                f"{doc.where(['requirements', i, 'not_tested'])}: requirement '{rid}' has checks "
+                "and not_tested: keep one"
+            )
+
+
+def _pinned(d: dict[str, Any]) -> PinnedSpec:
+    return PinnedSpec(url=d["url"], sha256=d["sha256"], file=d["file"])
+
+
+def _build(doc: YamlDocument, sha256: str) -> Profile:
+    d = doc.data
+    standards = {
+        api: Standard(
+            api=api, name=s["name"], version=str(s["version"]), openapi=_pinned(s["openapi"]),
+            role=s.get("role", "tested"),
+            refs=[RefMapping(r["ref"], _pinned(r)) for r in s.get("refs", [])],
+            depends=list(s.get("depends", [])), operations=list(s.get("operations", [])),
+        )
+        for api, s in d["standards"].items()
+    }
+    classes = {
+        name: ConformanceClass(name, c["required"], c["title"]) for name, c in d["classes"].items()
+    }
+    requirements = []
+    for r in d["requirements"]:
+        checks: list[SchemathesisCheck | SuiteCheck] = []
+        for c in r.get("checks", []):
+            if "schemathesis" in c:
+                s = c["schemathesis"]
+                ops = tuple(s["operations"]) if "operations" in s else None
+                checks.append(SchemathesisCheck(s["api"], tuple(s["checks"]), ops))
+            else:
+                checks.append(SuiteCheck(c["suite"]))
+        requirements.append(Requirement(
+            id=r["id"], level=r["level"], class_=r["class"], title=r["title"], source=r["source"],
+            checks=checks, not_tested=r.get("not_tested"),
+        ))
+    return Profile(
+        id=d["id"], title=d["title"], version=str(d["version"]), gemma=d["gemma"],
+        standards=standards, classes=classes, requirements=requirements,
+        contract=d.get("contract", {}), source=doc.source, sha256=sha256,
+    )
+
+
+def _check_references(profile: Profile, doc: YamlDocument) -> None:
+    """Cross-references the schema cannot express: ids, classes, apis, checks, suites."""
+    seen: set[str] = set()
+    for i, req in enumerate(profile.requirements):
+        where = doc.where(["requirements", i])
+        if req.id in seen:
+            raise ProfileError(
+                f"{where}: requirement id '{req.id}' is used twice; ids are stable keys")
+        seen.add(req.id)
+        if req.class_ not in profile.classes:
+            raise ProfileError(
+                f"{doc.where(['requirements', i, 'class'])}: requirement '{req.id}' names class "
+                f"'{req.class_}', which is not under 'classes' ({', '.join(profile.classes)})"
+            )
+        for j, check in enumerate(req.checks):
+            cwhere = doc.where(["requirements", i, "checks", j])
+            if isinstance(check, SchemathesisCheck):
+                _check_schemathesis(profile, req, check, cwhere)
+            else:
+                _check_suite(req, check, cwhere)
+    if not any(c.required for c in profile.classes.values()):
+        raise ProfileError(f"{doc.where(['classes'])}: at least one class must be required: true")
+    for api, std in profile.standards.items():
+        for dep in std.depends:
+            if dep not in profile.standards:
+                raise ProfileError(
+                    f"{doc.where(['standards', api, 'depends'])}: standard '{api}' depends on "
+                    f"'{dep}', which the profile does not pin under 'standards'"
+                )
+
+
+def _check_schemathesis(profile: Profile, req: Requirement, check: SchemathesisCheck,
+                        where: str) -> None:
+    std = profile.standards.get(check.api)
+    if std is None:
+        raise ProfileError(
+            f"{where}: requirement '{req.id}' checks api '{check.api}', which is not under "
+            f"'standards' ({', '.join(profile.standards)})"
+        )
+    for name in check.checks:
+        if name not in SCHEMATHESIS_CHECKS:
+            raise ProfileError(
+                f"{where}: requirement '{req.id}' names unknown schemathesis check '{name}'; "
+                f"known: {', '.join(sorted(SCHEMATHESIS_CHECKS))}"
+            )
+    for op in check.operations or ():
+        if std.operations and op not in std.operations:
+            raise ProfileError(
+                f"{where}: requirement '{req.id}' names operation '{op}', which is not in "
+                f"standards.{check.api}.operations"
+            )
+
+
+def _check_suite(req: Requirement, check: SuiteCheck, where: str) -> None:
+    try:
+        module = importlib.import_module(check.module)
+    except ImportError as exc:
+        raise ProfileError(
+            f"{where}: requirement '{req.id}' names suite module '{check.module}', which cannot "
+            f"be imported: {exc}"
+        ) from None
+    if not callable(getattr(module, check.function, None)):
+        raise ProfileError(
+            f"{where}: requirement '{req.id}' names '{check.ref}', but {check.module} has no "
+            f"test '{check.function}'"
+        )

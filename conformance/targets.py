@@ -1,0 +1,143 @@
+"""Targets: the supplier environment a run is pointed at.
+
+Credentials are referenced, not stored: ``secret_env`` names an environment
+variable. A literal ``secret`` works (handy for a local test box) but warns,
+because target files get committed and mailed around.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import TargetError
+from .yamlfile import read_yaml, validate_with_schema
+
+DEFAULT_SECRET_ENV = "CONFORMANCE_SECRET"
+
+
+@dataclass(frozen=True)
+class Supplier:
+    name: str
+    product: str
+    version: str
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    type: str  # "jwt-zgw" | "none"
+    client_id: str | None = None
+    secret: str | None = field(default=None, repr=False)  # never printed
+    secret_source: str | None = None  # "env:NAME" or "file" (literal in the target file)
+
+
+@dataclass
+class Target:
+    supplier: Supplier
+    environment: str
+    apis: dict[str, str]  # api name -> base URL without trailing slash
+    auth: AuthConfig
+    source: str
+    embedded_reference: bool = False
+
+    def origins(self) -> set[str]:
+        """scheme://host:port of every API; the only places the harness may contact."""
+        return {origin_of(url) for url in self.apis.values()}
+
+    def secrets(self) -> list[str]:
+        return [self.auth.secret] if self.auth.secret else []
+
+    def summary(self) -> dict[str, Any]:
+        """The target part of results.json: no credential in it."""
+        return {
+            "supplier": {"name": self.supplier.name, "product": self.supplier.product,
+                         "version": self.supplier.version},
+            "environment": self.environment,
+            "apis": dict(self.apis),
+            "auth_type": self.auth.type,
+            "client_id": self.auth.client_id,
+            "embedded_reference": self.embedded_reference,
+        }
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("conformance").joinpath("schemas/target.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Target:
+    env = os.environ if environ is None else environ
+    doc = read_yaml(path, TargetError)
+    if not isinstance(doc.data, dict):
+        raise TargetError(
+            f"{path}:1: a target file is a YAML mapping (supplier, environment, apis)")
+    validate_with_schema(doc, _schema(), TargetError, "target")
+    d = doc.data
+    auth = _auth(d.get("auth") or {"type": "none"}, doc.where(["auth"]), env)
+    return Target(
+        supplier=Supplier(**{k: str(v) for k, v in d["supplier"].items()}),
+        environment=d["environment"],
+        apis={name: a["base_url"].rstrip("/") for name, a in d["apis"].items()},
+        auth=auth,
+        source=str(path),
+    )
+
+
+def _auth(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]) -> AuthConfig:
+    if a["type"] == "none":
+        return AuthConfig("none")
+    if "client_id" not in a:
+        raise TargetError(f"{where}: auth type {a['type']} needs a client_id")
+    if "secret_env" in a and "secret" in a:
+        raise TargetError(f"{where}: give secret_env or secret, not both")
+    if "secret_env" in a:
+        name = a["secret_env"]
+        value = env.get(name)
+        if not value:
+            raise TargetError(
+                f"{where}: the secret for client '{a['client_id']}' is read from environment "
+                f"variable {name}, which is not set. Set it (export {name}=...) and run again."
+            )
+        return AuthConfig(a["type"], a["client_id"], value, f"env:{name}")
+    if "secret" in a:
+        warnings.warn(
+            f"{where}: the target file holds a literal secret; prefer secret_env so the file "
+            "can be shared without the credential", stacklevel=2,
+        )
+        return AuthConfig(a["type"], a["client_id"], a["secret"], "file")
+    raise TargetError(f"{where}: auth type {a['type']} needs secret_env (or a literal secret)")
+
+
+def target_from_url(url: str, api: str, *, client_id: str | None,
+                    environ: dict[str, str] | None = None) -> Target:
+    """``--target URL``: one API, credentials from CONFORMANCE_SECRET when it is set."""
+    env = os.environ if environ is None else environ
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetError(
+            f"--target {url!r}: expected a target file (.yaml) or an http(s) base URL such as "
+            "https://api.example.nl/zaken/api/v1"
+        )
+    secret = env.get(DEFAULT_SECRET_ENV)
+    auth = (AuthConfig("jwt-zgw", client_id or "conformance", secret, f"env:{DEFAULT_SECRET_ENV}")
+            if secret else AuthConfig("none"))
+    host = parts.hostname
+    return Target(
+        supplier=Supplier(name=host, product=host, version="unknown"),
+        environment="test",
+        apis={api: url.rstrip("/")},
+        auth=auth,
+        source=url,
+    )

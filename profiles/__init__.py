@@ -1,0 +1,1 @@
+"""Conformance profiles: YAML data files only (installed as ``conformance.builtin_profiles``)."""
