@@ -1,0 +1,188 @@
+"""Keep credentials out of everything the harness writes.
+
+The engine redacts each HTTP exchange before it becomes evidence, and the artefact
+writer sweeps the finished files with :func:`find_secrets`. Two kinds of secret are
+handled: the ones we know (client secret, API key, the tokens we minted) and the ones
+that merely look like credentials (a ``Bearer`` token, a JWT, an ``Authorization``
+header line in a curl command, a ``?api_key=`` query parameter), because a supplier
+may echo a credential we never saw in a form we did not expect.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+
+REDACTED = "[REDACTED]"
+
+#: Headers whose value is a credential, whatever it looks like (lower case).
+SENSITIVE_HEADERS = frozenset({
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "api-key",
+    "apikey",
+    "x-auth-token",
+    "x-access-token",
+    "x-csrftoken",
+    "x-csrf-token",
+})
+
+#: A header or query parameter whose *name* suggests a credential.
+_SENSITIVE_NAME = re.compile(
+    r"(?i)(token|secret|passw(or)?d|pwd|api[-_]?key|apikey|^key$|[-_]key$|session|signature|^sig$)"
+)
+_SENSITIVE_HEADER_NAME = re.compile(r"(?i)(token|secret|passw(or)?d|api[-_]?key|apikey|session)")
+
+#: Three base64url segments, the first one a JSON object header: a JWT (signature may be empty).
+JWT_PATTERN = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+# A credential after an auth scheme: 8+ token characters with at least one digit or "=",
+# so prose such as "Basic authentication required" is left alone.
+_AUTH_SCHEME = re.compile(
+    r"(?i)\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/-]*[0-9=])([A-Za-z0-9._~+/=-]{8,})"
+)
+_HEADER_LINE = re.compile(
+    r"(?i)\b(authorization|proxy-authorization|x-api-key|api-key|apikey|cookie|set-cookie"
+    r"|x-auth-token|x-access-token)(\s*:\s*)([^'\"\r\n]+)"
+)
+_QUERY_PARAM = re.compile(
+    r"(?i)([?&;](?:access_token|refresh_token|id_token|token|api[-_]?key|apikey|key|secret"
+    r"|client_secret|password|passwd|pwd|signature|sig)=)([^&#\s'\"<>]+)"
+)
+MIN_SECRET_LENGTH = 4
+
+
+def _variants(secret: str) -> list[str]:
+    """The forms in which a known secret may show up in text we write."""
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        json.dumps(secret)[1:-1],
+        html.escape(secret, quote=True),
+        html.escape(secret, quote=False),
+        # the JSON embedded in the certificate page escapes <, > and &
+        secret.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"),
+    }
+    return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
+def _known(secrets: Iterable[str]) -> list[str]:
+    seen = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH}
+    forms = {form for s in seen for form in _variants(s)}
+    return sorted(forms, key=len, reverse=True)
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace known secrets and anything that looks like a credential with ``REDACTED``.
+
+    Secrets shorter than four characters are ignored: replacing "ab" everywhere would
+    destroy the evidence and protect nothing.
+    """
+    if not text:
+        return text
+    for form in _known(secrets):
+        text = text.replace(form, REDACTED)
+    text = JWT_PATTERN.sub(REDACTED, text)
+    text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+    text = _AUTH_SCHEME.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+    text = _QUERY_PARAM.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
+
+
+def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
+    """A copy of ``headers`` with credential headers blanked and secrets removed from the rest."""
+    secrets = list(secrets)
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        lowered = str(name).lower()
+        if lowered in SENSITIVE_HEADERS or _SENSITIVE_HEADER_NAME.search(lowered):
+            out[name] = REDACTED
+        else:
+            out[name] = redact_text(str(value), secrets)
+    return out
+
+
+def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """Remove a password in the userinfo, credential-like query parameters and known secrets.
+
+    The rest of the URL is kept byte for byte, so a curl reproduction still works once the
+    supplier puts its own credential back.
+    """
+    secrets = list(secrets)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_text(url, secrets)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{REDACTED}@{host}" if ":" in userinfo else f"{REDACTED}@{host}"
+    query = "&".join(_redact_param(p) for p in parts.query.split("&")) if parts.query else ""
+    rebuilt = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return redact_text(rebuilt, secrets)
+
+
+def _redact_param(param: str) -> str:
+    name, sep, _value = param.partition("=")
+    if sep and _SENSITIVE_NAME.search(name):
+        return f"{name}={REDACTED}"
+    return param
+
+
+def redact_value(value: Any, secrets: Iterable[str] = (), *, _key: str = "") -> Any:
+    """Deep-redact a JSON-like value (e.g. a results dict) before it is written anywhere.
+
+    ``headers`` mappings go through :func:`redact_headers`, ``url`` strings through
+    :func:`redact_url`, every other string through :func:`redact_text`.
+    """
+    secrets = list(secrets)
+    if isinstance(value, Mapping):
+        if _key == "headers":
+            return redact_headers({str(k): str(v) for k, v in value.items()}, secrets)
+        return {k: redact_value(v, secrets, _key=str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(v, secrets, _key=_key) for v in value]
+    if isinstance(value, str):
+        return redact_url(value, secrets) if _key == "url" else redact_text(value, secrets)
+    return value
+
+
+def find_secrets(paths: Iterable[Path], secrets: Iterable[str] = ()) -> list[tuple[Path, str]]:
+    """Report every file that contains a known secret (in any encoding we write) or a JWT.
+
+    Returns ``(file, what)`` pairs; ``what`` never repeats the secret itself, so the
+    report of a leak is not a leak. Directories are searched recursively.
+    """
+    secrets = [s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH]
+    hits: list[tuple[Path, str]] = []
+    for path in _files(paths):
+        raw = path.read_bytes()
+        text = raw.decode("utf-8", errors="replace")
+        for index, secret in enumerate(secrets, start=1):
+            needles = _variants(secret) + [base64.b64encode(secret.encode()).decode()]
+            if any(n in text for n in needles) or secret.encode() in raw:
+                hits.append((path, f"known secret #{index} ({len(secret)} characters)"))
+        for match in JWT_PATTERN.finditer(text):
+            hits.append((path, f"JWT-looking string at character {match.start()}"))
+    return hits
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+    return found
