@@ -1,0 +1,306 @@
+"""The `conformance` command: parses options and calls the layers below.
+
+Exit codes (documented in the README): 0 conformant / ok, 1 not conformant /
+verification failed, 2 usage, profile, target or spec error, 3 incomplete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .engine.budget import BUDGETS
+from .errors import EXIT_USAGE, ConformanceError, UsageError
+from .profiles import builtin_profile_ids, load_profile, load_profile_file
+from .results import EXIT_CODES
+from .specs import SpecResolver
+from .targets import load_target_file, target_from_url
+
+DEFAULT_PROFILE = "zrc-1.5"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    warnings.simplefilter("default")
+    warnings.formatwarning = lambda msg, cat, *a, **k: f"warning: {msg}\n"
+    try:
+        return args.func(args)
+    except ConformanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="conformance", description=(
+        "Certify a supplier's API against a GEMMA conformance profile."))
+    p.add_argument("--version", action="version", version=f"conformance {__version__}")
+    sub = p.add_subparsers(metavar="command")
+
+    run = sub.add_parser("run", help="run a profile against a target and write the artefacts")
+    run.add_argument("--profile", default=DEFAULT_PROFILE,
+                     help=f"built-in profile id or profile file (default {DEFAULT_PROFILE})")
+    run.add_argument("--target", help="target file (.yaml) or a base URL; default: start the "
+                     "embedded reference supplier")
+    run.add_argument("--client-id", help="client id for --target URL (secret from "
+                     "$CONFORMANCE_SECRET)")
+    run.add_argument("--out", type=Path, help="output folder (default reports/<profile>-<time>)")
+    run.add_argument("--budget", choices=BUDGETS, default="standard")
+    run.add_argument("--seed", type=int, help="seed for data generation (default: random, "
+                     "recorded in the results)")
+    run.add_argument("--spec-dir", help="folder with the pinned OpenAPI files "
+                     "(or $CONFORMANCE_SPEC_DIR)")
+    run.add_argument("--offline", action="store_true", help="never download specs")
+    run.add_argument("--lang", choices=("nl", "en"), default="nl", help="certificate language")
+    run.add_argument("--sign-key", type=Path, help="Ed25519 private key (PEM) to sign with")
+    run.add_argument("--valid-days", type=int, default=365, help="certificate validity (days)")
+    run.add_argument("--waivers", type=Path, help="waivers file (YAML)")
+    run.add_argument("--defect", action="append", default=[], metavar="NAME",
+                     help="embedded reference supplier only: switch on a defect (repeatable)")
+    run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    run.set_defaults(func=_cmd_run)
+
+    serve = sub.add_parser("serve-reference", help="serve the reference supplier on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--client-id", default=None)
+    serve.add_argument("--secret", default=None)
+    serve.add_argument("--defect", action="append", default=[], metavar="NAME")
+    serve.add_argument("--list-defects", action="store_true")
+    serve.add_argument("--spec-dir")
+    serve.add_argument("--offline", action="store_true")
+    serve.set_defaults(func=_cmd_serve)
+
+    profiles = sub.add_parser("profiles", help="list, show or validate profiles")
+    psub = profiles.add_subparsers(metavar="action")
+    plist = psub.add_parser("list", help="the built-in profiles")
+    plist.set_defaults(func=_cmd_profiles_list)
+    pshow = psub.add_parser("show", help="a profile's requirements")
+    pshow.add_argument("profile")
+    pshow.add_argument("--json", action="store_true")
+    pshow.set_defaults(func=_cmd_profiles_show)
+    pval = psub.add_parser("validate", help="validate a profile file")
+    pval.add_argument("file", type=Path)
+    pval.set_defaults(func=_cmd_profiles_validate)
+    profiles.set_defaults(func=lambda a: (profiles.print_help(), EXIT_USAGE)[1])
+
+    keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing certificates")
+    keygen.add_argument("--out", type=Path, required=True)
+    keygen.set_defaults(func=_cmd_keygen)
+
+    sign = sub.add_parser("sign", help="sign the results of an earlier run")
+    sign.add_argument("results", type=Path)
+    sign.add_argument("--key", type=Path, required=True)
+    sign.add_argument("--lang", choices=("nl", "en"), default="nl")
+    sign.add_argument("--valid-days", type=int, default=365)
+    sign.set_defaults(func=_cmd_sign)
+
+    verify = sub.add_parser("verify", help="verify a certificate (html or json)")
+    verify.add_argument("certificate", type=Path)
+    verify.add_argument("--trust", type=Path, action="append", required=True,
+                        help="trusted public key (PEM); repeatable")
+    verify.set_defaults(func=_cmd_verify)
+    return p
+
+
+def _resolver(args: argparse.Namespace) -> SpecResolver:
+    return SpecResolver.from_environment(args.spec_dir, True if args.offline else None)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .engine.execute import RunOptions, execute
+    from .reference import embedded_target
+    from .report.artefacts import write_artefacts
+    from .waivers import WaiverError, apply_waivers, load_waivers
+
+    profile = load_profile(args.profile)
+    waivers = []
+    if args.waivers:
+        try:
+            waivers = load_waivers(args.waivers)
+        except WaiverError as exc:
+            raise UsageError(str(exc)) from None
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = args.out or Path("reports") / f"{profile.id}-{stamp}"
+    options = RunOptions(seed=seed, budget=args.budget, out_dir=out, resolver=_resolver(args),
+                         timeout_s=args.timeout)
+    if args.defect and args.target:
+        raise UsageError("--defect only applies to the embedded reference supplier "
+                         "(leave out --target)")
+
+    def progress(msg: str) -> None:
+        print(f"… {msg}", file=sys.stderr, flush=True)
+
+    if args.target:
+        target = (target_from_url(args.target, profile.tested_standards()[0].api,
+                                  client_id=args.client_id)
+                  if args.target.startswith(("http://", "https://"))
+                  else load_target_file(Path(args.target)))
+        result = execute(profile, target, options, progress)
+    else:
+        _check_defects(args.defect)
+        print(f"starting the embedded reference supplier (seed {seed})", file=sys.stderr)
+        with embedded_target(options.resolver, frozenset(args.defect)) as target:
+            result = execute(profile, target, options, progress)
+    if waivers:
+        from datetime import date
+
+        from .results import decide_verdict
+
+        result.waivers = apply_waivers(result.requirements, waivers, today=date.today())
+        result.verdict, result.verdict_reason = decide_verdict(result.requirements,
+                                                               profile.required_classes())
+    paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
+                            valid_days=args.valid_days, secrets=target.secrets())
+    _print_summary(result, paths)
+    return EXIT_CODES[result.verdict]
+
+
+def _check_defects(names: list[str]) -> None:
+    from .reference import defects
+
+    known = defects()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
+                         "`conformance serve-reference --list-defects`")
+
+
+def _print_summary(result, paths: dict[str, Path]) -> None:
+    words = {"conformant": "CONFORMANT", "not_conformant": "NOT CONFORMANT",
+             "incomplete": "INCOMPLETE"}
+    counts: dict[str, int] = {}
+    for r in result.requirements:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    print(f"\nverdict: {words[result.verdict]} — {result.verdict_reason}")
+    print("requirements: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
+    for r in result.requirements:
+        if r.outcome in ("failed", "error"):
+            print(f"  {r.outcome:7} {r.level:6} {r.id}: {r.message[:160]}")
+    print(f"seed {result.run['seed']}, budget {result.run['budget']}, "
+          f"{result.run['duration_s']:.1f} s, {result.run['requests']} requests")
+    for name, path in paths.items():
+        print(f"{name:17} {path}")
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .reference import DEFAULT_CLIENT_ID, DEFAULT_SECRET, defects, reference_spec_paths
+
+    if args.list_defects:
+        for name, text in sorted(defects().items()):
+            print(f"{name:34} {text}")
+        return 0
+    _check_defects(args.defect)
+    from conformance_fixtures.reference_supplier import serve_forever
+
+    client_id = args.client_id or DEFAULT_CLIENT_ID
+    secret = args.secret or DEFAULT_SECRET
+    base = f"http://127.0.0.1:{args.port}"
+    print(f"reference supplier on {base}/zaken/api/v1, /catalogi/api/v1, /documenten/api/v1\n"
+          f"client id '{client_id}'; secret {'as given' if args.secret else 'the default'}"
+          + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
+    serve_forever(spec_paths=reference_spec_paths(_resolver(args)), client_id=client_id,
+                  secret=secret, defects=frozenset(args.defect), host="127.0.0.1", port=args.port)
+    return 0
+
+
+def _cmd_profiles_list(args: argparse.Namespace) -> int:
+    for pid in builtin_profile_ids():
+        profile = load_profile(pid)
+        standards = ", ".join(f"{s.name} {s.version}" for s in profile.tested_standards())
+        print(f"{pid:10} {profile.gemma['component']:28} {standards}  "
+              f"({len(profile.requirements)} requirements)")
+    return 0
+
+
+def _cmd_profiles_show(args: argparse.Namespace) -> int:
+    profile = load_profile(args.profile)
+    if args.json:
+        print(json.dumps(profile.summary() | {"requirements": [
+            {"id": r.id, "level": r.level, "class": r.class_, "title": r.title,
+             "source": r.source, "checks": [c for ch in r.checks for c in ch.ids()],
+             "not_tested": r.not_tested} for r in profile.requirements]}, indent=2,
+            ensure_ascii=False))
+        return 0
+    print(f"{profile.id} {profile.version}: {profile.title['en']}")
+    print(f"GEMMA component: {profile.gemma['component']}")
+    for s in profile.standards.values():
+        print(f"  {s.role:10} {s.name} {s.version}  sha256 {s.openapi.sha256[:16]}…")
+    for r in profile.requirements:
+        checks = ", ".join(c for ch in r.checks for c in ch.ids()) or f"not tested: {r.not_tested}"
+        print(f"  {r.id:26} {r.level:6} {r.class_:10} {r.title['en']}\n{'':30}{checks}")
+    return 0
+
+
+def _cmd_profiles_validate(args: argparse.Namespace) -> int:
+    profile = load_profile_file(args.file)
+    print(f"{args.file}: valid profile {profile.id} ({len(profile.requirements)} requirements)")
+    return 0
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from .certify import CertifyError, generate_keypair, key_fingerprint_of_file
+
+    try:
+        private, public = generate_keypair(args.out)
+    except CertifyError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"private key {private} (keep it secret)\npublic key  {public}  "
+          f"fingerprint {key_fingerprint_of_file(public)}")
+    return 0
+
+
+def _cmd_sign(args: argparse.Namespace) -> int:
+    from .certify import CertifyError
+    from .report.artefacts import write_certificate
+
+    try:
+        data = json.loads(args.results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{args.results}: cannot read results: {exc}") from None
+    from .results import validate_results
+
+    try:
+        validate_results(data)
+    except Exception as exc:  # jsonschema.ValidationError: message only
+        raise UsageError(f"{args.results}: not a valid results.json: "
+                         f"{getattr(exc, 'message', exc)}") from None
+    try:
+        paths = write_certificate(data, args.results.parent, lang=args.lang, sign_key=args.key,
+                                  valid_days=args.valid_days, issuer="GEMMA conformance harness")
+    except CertifyError as exc:
+        raise UsageError(str(exc)) from None
+    for name, path in paths.items():
+        print(f"{name:17} {path}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .certify import CertifyError, load_document, verify_document
+
+    try:
+        document = load_document(args.certificate)
+        report = verify_document(document, args.trust)
+    except CertifyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for check in report.checks:
+        print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.message}")
+    print("certificate is valid" if report.ok else "certificate is NOT valid")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

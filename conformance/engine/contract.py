@@ -1,0 +1,232 @@
+"""The contract pass: schemathesis's engine over a standard's official OpenAPI.
+
+One generation pass per API per run (DESIGN §6): every profile check that names
+schemathesis is enabled together, and each (operation, check) result is later
+attributed to all requirements that name it. Uses the in-process engine of the
+exactly pinned schemathesis version (mode all, all phases incl. stateful, one
+worker, no example database, explicit seed).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis import engine
+from schemathesis.engine import Status, events
+
+from ..profiles import SCHEMATHESIS_CHECKS
+from ..redact import redact_headers, redact_text, redact_url
+from . import zgw_data
+from .budget import Budget
+
+EVIDENCE_BODY_CHARS = 4000
+MAX_EVIDENCE_PER_KEY = 3
+
+
+@dataclass
+class CheckTally:
+    """How one (operation, check) pair fared over the whole pass."""
+
+    executed: int = 0
+    failures: int = 0
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ContractOutcome:
+    api: str
+    tallies: dict[tuple[str, str], CheckTally]  # (operationId, check) -> tally
+    informational: list[dict[str, Any]]
+    errors: list[str]  # engine-level problems: the pass could not decide
+    requests: int
+    duration_s: float
+
+    def tally(self, operation: str, check: str) -> CheckTally:
+        return self.tallies.get((operation, check), CheckTally())
+
+
+@dataclass
+class ContractSettings:
+    api: str
+    base_url: str
+    operations: list[str]
+    checks: set[str]
+    seed: int
+    budget: Budget
+    headers: dict[str, str]
+    profile_checks: dict[str, Any]  # profile contract.checks (schemathesis.toml shape)
+    informational: list[dict[str, Any]]
+    secrets: list[str]
+    request_timeout_s: float = 15.0
+
+
+def _config(s: ContractSettings) -> schemathesis.Config:
+    checks: dict[str, Any] = {name: {"enabled": name in s.checks}
+                              for name in sorted(SCHEMATHESIS_CHECKS)}
+    checks["object_level_authorization"] = {"enabled": False}  # needs two identities
+    for name, extra in s.profile_checks.items():
+        checks.setdefault(name, {}).update(extra)
+    return schemathesis.Config.from_dict({
+        "seed": s.seed,
+        "base-url": s.base_url,
+        "headers": s.headers,
+        "workers": 1,
+        "request-timeout": s.request_timeout_s,
+        "max-redirects": 0,
+        "generation": {"max-examples": s.budget.max_examples, "mode": "all", "database": "none"},
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": s.budget.coverage},
+            "fuzzing": {"enabled": True},
+            "stateful": {"enabled": True, "max-steps": s.budget.stateful_max_steps},
+        },
+        "checks": checks,
+    })
+
+
+def _operation_ids(spec: dict[str, Any]) -> dict[str, str]:
+    """'GET /zaken' -> 'zaak_list', for attributing results by operationId."""
+    labels = {}
+    for path, item in spec.get("paths", {}).items():
+        for method, op in item.items():
+            if isinstance(op, dict) and "operationId" in op:
+                labels[f"{method.upper()} {path}"] = op["operationId"]
+    return labels
+
+
+def run_contract(spec: dict[str, Any], settings: ContractSettings,
+                 adapter: zgw_data.DataAdapter | None) -> ContractOutcome:
+    schema = schemathesis.openapi.from_dict(spec, config=_config(settings))
+    if settings.operations:
+        schema = schema.include(operation_id=list(settings.operations))
+    labels = _operation_ids(spec)
+    tallies: dict[tuple[str, str], CheckTally] = defaultdict(CheckTally)
+    informational: dict[tuple[str, str, int], dict[str, Any]] = {}
+    errors: list[str] = []
+    requests = 0
+    duration = 0.0
+    rules = settings.informational
+
+    with zgw_data.active(adapter):
+        for event in engine.from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                requests += _collect(event.recorder, labels, settings, tallies, informational,
+                                     rules)
+            elif isinstance(event, events.NonFatalError):
+                errors.append(f"{event.label}: {_short(event.value)}")
+            elif isinstance(event, events.FatalError):
+                errors.append(f"schemathesis stopped: {_short(event.exception)}")
+            elif isinstance(event, events.EngineFinished):
+                duration = event.running_time
+    return ContractOutcome(settings.api, dict(tallies), list(informational.values()), errors,
+                           requests, duration)
+
+
+def _short(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
+
+
+def _collect(rec: Any, labels: dict[str, str], s: ContractSettings,
+             tallies: dict[tuple[str, str], CheckTally],
+             informational: dict[tuple[str, str, int], dict[str, Any]],
+             rules: list[dict[str, Any]]) -> int:
+    """Fold one scenario's check results into the tallies; returns its request count."""
+    for case_id, nodes in rec.checks.items():
+        case_node = rec.cases.get(case_id)
+        case = case_node.value if case_node is not None else None
+        label = case.operation.label if case is not None else rec.label
+        operation = labels.get(label, label)
+        for node in nodes:
+            if node.status == Status.SKIP:
+                continue
+            tally = tallies[(operation, node.name)]
+            tally.executed += 1
+            if node.status != Status.FAILURE:
+                continue
+            interaction = rec.interactions.get(
+                (node.failure_info.failure.case_id if node.failure_info else None) or case_id
+            )
+            response = interaction.response if interaction else None
+            status = response.status_code if response is not None else None
+            failure = node.failure_info.failure if node.failure_info else None
+            text = f"{failure.title} {failure.message}" if failure is not None else ""
+            rule = _informational_rule(rules, node.name, operation, status, text)
+            if rule is not None:
+                key = (node.name, operation, status or 0)
+                entry = informational.setdefault(key, {
+                    "kind": "spec_gap", "check": node.name, "operation": operation,
+                    "message": rule["reason"], "count": 0,
+                })
+                entry["count"] += 1
+                continue
+            tally.failures += 1
+            if len(tally.evidence) < MAX_EVIDENCE_PER_KEY:
+                tally.evidence.append(_evidence(node, operation, interaction, s.secrets))
+    return len(rec.interactions)
+
+
+def _informational_rule(rules: list[dict[str, Any]], check: str, operation: str,
+                        status: int | None, text: str) -> dict[str, Any] | None:
+    """The profile's spec-gap rule that covers this failure, if any."""
+    for rule in rules:
+        if rule["check"] != check:
+            continue
+        if rule.get("operation") not in (None, operation):
+            continue
+        if rule.get("status") not in (None, status):
+            continue
+        if rule.get("message_contains", "") not in text:
+            continue
+        return rule
+    return None
+
+
+def _headers(raw: dict[str, Any], secrets: list[str]) -> dict[str, str]:
+    flat = {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
+    return redact_headers(flat, secrets)
+
+
+def _body(data: bytes | str | None, secrets: list[str]) -> tuple[str | None, bool]:
+    if data is None:
+        return None, False
+    if isinstance(data, str):
+        with contextlib.suppress(ValueError):
+            data = base64.b64decode(data, validate=True)
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+    return redact_text(text, secrets)[:EVIDENCE_BODY_CHARS], len(text) > EVIDENCE_BODY_CHARS
+
+
+def _evidence(node: Any, operation: str, interaction: Any, secrets: list[str]) -> dict[str, Any]:
+    info = node.failure_info
+    failure = info.failure if info else None
+    message = ""
+    if failure is not None:
+        message = failure.title + (f": {failure.message}" if failure.message else "")
+    ev: dict[str, Any] = {
+        "check": f"schemathesis:{node.name}",
+        "operation": operation,
+        "message": redact_text(message, secrets)[:2000] or node.name,
+        "code": getattr(failure, "code", None),
+        "curl": redact_text(info.code_sample, secrets) if info and info.code_sample else None,
+        "steps": [redact_text(step.curl, secrets) for step in (info.steps if info else [])
+                  if getattr(step, "curl", None)],
+        "request": None,
+        "response": None,
+    }
+    if interaction is not None:
+        req = interaction.request
+        body, _ = _body(req.body, secrets)
+        ev["request"] = {"method": req.method, "url": redact_url(req.uri, secrets),
+                         "headers": _headers(dict(req.headers), secrets), "body": body}
+        if interaction.response is not None:
+            resp = interaction.response
+            rbody, truncated = _body(resp.content, secrets)
+            ev["response"] = {"status": resp.status_code,
+                              "headers": _headers(dict(resp.headers), secrets),
+                              "body": rbody, "truncated": truncated}
+    return ev

@@ -1,0 +1,222 @@
+"""Execute a profile against a target: prepare, contract pass, suites, clean up.
+
+Produces the ``RunResult``; writes nothing but the suites' technical log. Every
+stage that cannot decide says so in the result (``error``), so a problem of the
+harness or the target ends in ``incomplete``, never in ``conformant``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import schemathesis
+
+from .. import __version__
+from ..auth import TokenSource
+from ..client import ApiClient, ClientLimitError, Limits
+from ..errors import UsageError
+from ..profiles import Profile
+from ..results import RunResult, decide_verdict
+from ..specs import SpecResolver, load_standard_spec
+from ..targets import Target
+from ..zgw import Factory, FixtureError
+from . import zgw_data
+from .attribute import attribute
+from .budget import budget as budget_preset
+from .contract import ContractOutcome, ContractSettings, run_contract
+from .suites import SuiteOutcome, run_suites
+
+CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
+
+
+@dataclass
+class RunOptions:
+    seed: int
+    budget: str
+    out_dir: Path
+    resolver: SpecResolver
+    timeout_s: float = 15.0
+    max_response_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass
+class Preparation:
+    factory: Factory | None = None
+    fixtures: dict[str, Any] = dataclasses.field(default_factory=dict)
+    adapter: zgw_data.DataAdapter | None = None
+    error: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def execute(profile: Profile, target: Target, options: RunOptions,
+            progress: Callable[[str], None] = lambda _msg: None) -> RunResult:
+    started_at, t0 = _now(), time.monotonic()
+    missing = [s.api for s in profile.tested_standards() if s.api not in target.apis]
+    if missing:
+        raise UsageError(
+            f"{target.source}: the target has no base_url for {', '.join(missing)}, which profile "
+            f"{profile.id} tests. Add it under 'apis' (e.g. {missing[0]}: {{base_url: ...}})."
+        )
+    specs = {s.api: load_standard_spec(s, options.resolver) for s in profile.tested_standards()}
+    tokens = TokenSource(target.auth)
+    limits = Limits(origins=target.origins(), timeout_s=options.timeout_s,
+                    max_response_bytes=options.max_response_bytes, secrets=target.secrets())
+    clients = {api: ApiClient(url, limits, tokens,
+                              default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
+               for api, url in target.apis.items()}
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    contract: dict[str, ContractOutcome] = {}
+    suites = SuiteOutcome({}, [], 0.0, None)
+    stage_error: str | None = None
+    prep = Preparation()
+    try:
+        progress("checking that the target answers")
+        stage_error = _unreachable(clients)
+        if stage_error is None:
+            progress("preparing test data on the target")
+            t = time.monotonic()
+            prep = _prepare(profile, clients, options.seed, specs)
+            timings["prepare"] = round(time.monotonic() - t, 3)
+            for api, spec in specs.items():
+                checks = {c for r in profile.requirements for chk in r.checks
+                          if getattr(chk, "api", None) == api for c in chk.checks}
+                if not checks:
+                    continue
+                if prep.error is not None:
+                    break
+                progress(f"contract pass over {api} (schemathesis, budget {options.budget})")
+                t = time.monotonic()
+                contract[api] = _contract(profile, target, api, spec, checks, options, tokens,
+                                          prep)
+                timings[f"contract:{api}"] = round(time.monotonic() - t, 3)
+            refs = sorted({chk.ref for r in profile.requirements for chk in r.checks
+                           if hasattr(chk, "ref")})
+            if refs:
+                progress(f"business-rule suites ({len(refs)} tests)")
+                suites = run_suites(refs, _suite_context(profile, target, options, prep),
+                                    target.auth.secret, options.out_dir / ".work",
+                                    options.out_dir / "report.html",
+                                    f"{profile.id} — {target.supplier.name}")
+                timings["suites"] = round(suites.duration_s, 3)
+    finally:
+        if prep.factory is not None:
+            progress("removing the test data the run created")
+            t = time.monotonic()
+            cleanup = prep.factory.cleanup()
+            timings["cleanup"] = round(time.monotonic() - t, 3)
+            notes.append(_cleanup_note(cleanup))
+        for client in clients.values():
+            client.close()
+    if prep.error:
+        notes.append(f"preparation failed: {prep.error}")
+    for outcome in contract.values():
+        notes.extend(f"contract {outcome.api}: {e}" for e in outcome.errors[:10])
+    notes.extend(f"suites: {e}" for e in suites.errors)
+    requirements, findings = attribute(profile, contract, suites,
+                                       stage_error or (prep.error and
+                                                       f"test data could not be prepared: "
+                                                       f"{prep.error}"))
+    verdict, reason = decide_verdict(requirements, profile.required_classes())
+    requests = limits.requests_sent + sum(o.requests for o in contract.values())
+    return RunResult(
+        verdict=verdict, verdict_reason=reason, requirements=requirements,
+        profile=profile.summary(), target=target.summary(), findings=findings,
+        run={
+            "id": str(uuid.uuid4()), "seed": options.seed, "budget": options.budget,
+            "tool_version": __version__, "schemathesis_version": schemathesis.__version__,
+            "python_version": platform.python_version(), "started_at": started_at,
+            "finished_at": _now(), "duration_s": round(time.monotonic() - t0, 3),
+            "timings": timings, "requests": requests, "notes": notes,
+        },
+    )
+
+
+def _cleanup_note(cleanup: list[dict[str, Any]]) -> str:
+    """What the run left behind on the target, and why (the cleanup report)."""
+    kept = [c for c in cleanup if not c["removed"]]
+    removed = len(cleanup) - len(kept)
+    note = f"cleanup: {removed} of {len(cleanup)} objects the run created were removed"
+    if kept:
+        paths = sorted({c["url"].rstrip("/").rsplit("/", 2)[-2] for c in kept})
+        statuses = sorted({str(c.get("status") or c.get("error")) for c in kept})
+        note += (f"; {len(kept)} left on the target ({', '.join(paths)}; DELETE answered "
+                 f"{', '.join(statuses)})")
+    return note
+
+
+def _unreachable(clients: dict[str, ApiClient]) -> str | None:
+    """None when every API answers HTTP at all; otherwise why not."""
+    for api, client in clients.items():
+        try:
+            client.get(client.base_url + "/", auth=False)
+        except (httpx.HTTPError, ClientLimitError) as exc:
+            return f"target unreachable: {api} at {client.base_url}: {type(exc).__name__}: {exc}"
+    return None
+
+
+def _prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
+             specs: dict[str, dict[str, Any]]) -> Preparation:
+    """Published zaaktype, a zaak and a document, when the profile depends on catalogi."""
+    if "catalogi" not in clients or not any("catalogi" in s.depends
+                                             for s in profile.tested_standards()):
+        return Preparation()
+    factory = Factory(catalogi=clients["catalogi"], zaken=clients.get("zaken"),
+                      documenten=clients.get("documenten"), rng=random.Random(seed))
+    prep = Preparation(factory=factory)
+    try:
+        types = factory.zaaktype_set()
+        prep.fixtures["zaaktype_set"] = dataclasses.asdict(types)
+        zaak = factory.zaak(types.zaaktype) if factory.zaken else None
+        doc_url = (factory.document(types.informatieobjecttype)["url"]
+                   if factory.documenten else None)
+        if zaak:
+            prep.adapter = zgw_data.DataAdapter(factory=factory, types=types, zaak_url=zaak["url"],
+                                                document_url=doc_url,
+                                                ignored_query=profile.contract.get(
+                                                    "ignored_query", []),
+                                                date_query=zgw_data.date_query_params(
+                                                    specs.get("zaken", {})),
+                                                rng=random.Random(seed))
+            prep.adapter.remember(zaak)
+    except (FixtureError, httpx.HTTPError, ClientLimitError, ValueError, KeyError) as exc:
+        prep.error = f"{type(exc).__name__}: {exc}"
+    return prep
+
+
+def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
+              checks: set[str], options: RunOptions, tokens: TokenSource,
+              prep: Preparation) -> ContractOutcome:
+    standard = profile.standards[api]
+    settings = ContractSettings(
+        api=api, base_url=target.apis[api], operations=standard.operations or [], checks=checks,
+        seed=options.seed, budget=budget_preset(options.budget), headers=tokens.headers(),
+        profile_checks=profile.contract.get("checks", {}),
+        informational=profile.contract.get("informational", []),
+        secrets=[*target.secrets(), *tokens.secrets()], request_timeout_s=options.timeout_s,
+    )
+    return run_contract(spec, settings, prep.adapter)
+
+
+def _suite_context(profile: Profile, target: Target, options: RunOptions,
+                   prep: Preparation) -> dict[str, Any]:
+    return {
+        "apis": target.apis, "auth_type": target.auth.type, "client_id": target.auth.client_id,
+        "seed": options.seed, "environment": target.environment,
+        "timeout_s": options.timeout_s, "max_response_bytes": options.max_response_bytes,
+        "fixtures": prep.fixtures,
+        "api_versions": {s.api: s.version for s in profile.standards.values()},
+    }

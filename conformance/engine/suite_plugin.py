@@ -1,0 +1,208 @@
+"""pytest plugin that runs the business-rule suites against a target.
+
+Loaded in a child pytest process by ``engine.suites``. It gives tests their
+fixtures (an authenticated client per API, a data factory, the prepared
+zaaktype) and writes one record per test: outcome, message and evidence.
+Outcome rule: an ``AssertionError`` is the supplier breaking the rule
+(``failed``); any other exception means the harness could not decide
+(``error``); ``pytest.skip`` means not applicable (``skipped``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..auth import TokenSource
+from ..client import ApiClient, Limits
+from ..targets import AuthConfig, origin_of
+from ..zgw import Factory, ZaaktypeSet
+
+SECRET_ENV = "CONFORMANCE_RUN_SECRET"
+CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
+
+
+class SuiteContext:
+    """What the parent run hands to the suites (read from a JSON file)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.apis: dict[str, str] = data["apis"]
+        self.auth_type: str = data["auth_type"]
+        self.client_id: str | None = data.get("client_id")
+        self.secret: str | None = os.environ.get(SECRET_ENV) or None
+        self.seed: int = data["seed"]
+        self.environment: str = data["environment"]
+        self.timeout_s: float = data.get("timeout_s", 15.0)
+        self.max_response_bytes: int = data.get("max_response_bytes", 10 * 1024 * 1024)
+        self.fixtures: dict[str, Any] = data.get("fixtures", {})
+        self.api_versions: dict[str, str] = data.get("api_versions", {})
+
+    def auth(self) -> AuthConfig:
+        return AuthConfig(self.auth_type, self.client_id, self.secret)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance")
+    group.addoption("--conformance-context", help="JSON file with the run context")
+    group.addoption("--conformance-results", help="JSON file to write per-test records to")
+
+
+class _Recorder:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.records: dict[str, dict[str, Any]] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.records[item.nodeid] = self._record(item, call, report)
+
+    def _record(self, item: pytest.Item, call: pytest.CallInfo[None],
+                report: pytest.TestReport) -> dict[str, Any]:
+        func = getattr(item, "function", None)
+        ref = f"{func.__module__}:{func.__name__}" if func else item.nodeid
+        if report.passed:
+            outcome, message = "passed", ""
+        elif report.skipped:
+            outcome = "skipped"
+            longrepr = report.longrepr
+            message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        else:
+            exc = call.excinfo.value if call.excinfo else None
+            outcome = "failed" if isinstance(exc, AssertionError) else "error"
+            message = _message(exc)
+        evidence = []
+        if outcome in ("failed", "error"):
+            clients = getattr(item, "funcargs", {}).get("_conformance_clients")
+            exchanges = []
+            for client in (clients or {}).values():
+                exchanges.extend(client.exchanges)
+            exchanges.sort(key=lambda e: e.order)
+            for exchange in exchanges[-2:]:
+                evidence.append(exchange.evidence())
+        return {"nodeid": item.nodeid, "ref": ref, "outcome": outcome, "message": message,
+                "evidence": evidence}
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.path.write_text(json.dumps(list(self.records.values()), indent=1), encoding="utf-8")
+
+
+def _message(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown failure"
+    text = str(exc).strip() or type(exc).__name__
+    first = text.splitlines()[0] if isinstance(exc, AssertionError) else text
+    if not isinstance(exc, AssertionError):
+        first = f"{type(exc).__name__}: {first}"
+    return first[:2000]
+
+
+class _HtmlTitle:
+    """Titles the pytest-html technical log after the run it belongs to."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    def pytest_html_report_title(self, report: Any) -> None:
+        report.title = self.title
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    results = config.getoption("--conformance-results", default=None)
+    if results:
+        config.pluginmanager.register(_Recorder(Path(results)), "conformance-recorder")
+    context = config.getoption("--conformance-context", default=None)
+    if context and config.pluginmanager.hasplugin("html"):
+        title = json.loads(Path(context).read_text(encoding="utf-8")).get("title", "")
+        config.pluginmanager.register(_HtmlTitle(title or "Conformance suites"),
+                                      "conformance-title")
+
+
+@pytest.fixture(scope="session")
+def suite_context(request: pytest.FixtureRequest) -> SuiteContext:
+    path = request.config.getoption("--conformance-context")
+    if not path:
+        pytest.skip("no --conformance-context given: suites run only inside `conformance run`")
+    return SuiteContext(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def _limits(suite_context: SuiteContext) -> Limits:
+    return Limits(
+        origins={origin_of(u) for u in suite_context.apis.values()},
+        timeout_s=suite_context.timeout_s,
+        max_response_bytes=suite_context.max_response_bytes,
+        secrets=[s for s in [suite_context.secret] if s],
+    )
+
+
+@pytest.fixture(scope="session")
+def _tokens(suite_context: SuiteContext) -> TokenSource:
+    return TokenSource(suite_context.auth())
+
+
+@pytest.fixture
+def _conformance_clients(suite_context: SuiteContext, _limits: Limits, _tokens: TokenSource
+                         ) -> dict[str, ApiClient]:
+    """One client per API per test, so evidence shows this test's own exchanges."""
+    clients = {api: ApiClient(url, _limits, _tokens,
+                              default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
+               for api, url in suite_context.apis.items()}
+    yield clients
+    for client in clients.values():
+        client.close()
+
+
+def _api(clients: dict[str, ApiClient], api: str) -> ApiClient:
+    if api not in clients:
+        pytest.skip(f"the target has no '{api}' API")
+    return clients[api]
+
+
+@pytest.fixture
+def zaken(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, "zaken")
+
+
+@pytest.fixture
+def catalogi(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, "catalogi")
+
+
+@pytest.fixture
+def documenten(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, "documenten")
+
+
+@pytest.fixture
+def factory(request: pytest.FixtureRequest, suite_context: SuiteContext,
+            _conformance_clients: dict[str, ApiClient]) -> Factory:
+    """Makes valid objects; what a test makes is removed after it (best effort)."""
+    rng = random.Random(f"{suite_context.seed}:{request.node.nodeid}")
+    made = Factory(catalogi=_api(_conformance_clients, "catalogi"),
+                   zaken=_conformance_clients.get("zaken"),
+                   documenten=_conformance_clients.get("documenten"), rng=rng)
+    yield made
+    made.cleanup()
+
+
+@pytest.fixture
+def zaaktype_set(suite_context: SuiteContext) -> ZaaktypeSet:
+    """The published zaaktype the run prepared before the suites started."""
+    data = suite_context.fixtures.get("zaaktype_set")
+    if not data:
+        raise RuntimeError("the run prepared no zaaktype (see the run's preparation errors)")
+    return ZaaktypeSet(**data)
+
+
+@pytest.fixture
+def api_version(suite_context: SuiteContext) -> dict[str, str]:
+    """The version each API's standard pins (e.g. {'zaken': '1.5.1'})."""
+    return suite_context.api_versions

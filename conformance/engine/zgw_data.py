@@ -1,0 +1,205 @@
+"""Domain-valid data for generated ZGW requests.
+
+Schema-valid is not valid in ZGW: a random ``zaaktype`` URL is rightly refused
+(zrc-001), a random 9-digit ``bronorganisatie`` fails the 11-test, a second
+resultaat on one zaak is refused. Left alone, schemathesis would report each such
+refusal as "valid data rejected". So, for the POSITIVE parts of a generated case
+only, references are pointed at objects the run prepared on the target and RSINs
+are made valid; negative parts stay as generated. Operations not listed here are
+left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import schemathesis
+from schemathesis.core.parameters import ParameterLocation
+
+from ..zgw import Factory, ZaaktypeSet
+
+RSIN_FIELDS = ("bronorganisatie", "verantwoordelijkeOrganisatie", "opdrachtgevendeOrganisatie")
+# Fields that point at registries outside the target (Selectielijst, BAG, referentielijsten,
+# other zaken): positive cases leave them out rather than invent values the target must refuse.
+DROP_FIELDS = {
+    "zaak": ("hoofdzaak", "relevanteAndereZaken", "communicatiekanaal", "selectielijstklasse",
+             "zaakgeometrie", "productenOfDiensten", "kenmerken"),
+    "rol": ("betrokkene",),
+    "zaakobject": ("zaakobjecttype",),
+    "status": ("gezetdoor",),
+    "zaakinformatieobject": ("status",),
+}
+# A betrokkene must be identified somehow (betrokkene URL or betrokkeneIdentificatie).
+MEDEWERKER = {"identificatie": "conformance", "achternaam": "Harness"}
+# zaakobject.object points into an external registry; the harness never fetches it.
+PLACEHOLDER_OBJECT = "https://example.org/objecten/conformance"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_query_params(spec: dict[str, Any]) -> dict[str, set[str]]:
+    """Query parameters the OAS types as plain strings but whose example is a date.
+
+    The ZGW specs declare date filters (``startdatum__gt``) as ``type: string``
+    without ``format: date``; implementations rightly refuse non-dates with 400.
+    """
+    found: dict[str, set[str]] = {}
+    for item in spec.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            for param in op.get("parameters", []):
+                schema = param.get("schema", {}) if isinstance(param, dict) else {}
+                if (param.get("in") == "query" and schema.get("type") == "string"
+                        and "format" not in schema
+                        and ISO_DATE.match(str(schema.get("example", "")))):
+                    found.setdefault(op["operationId"], set()).add(param["name"])
+    return found
+
+
+@dataclass
+class DataAdapter:
+    """Rewrites positive request bodies; one per contract pass."""
+
+    factory: Factory
+    types: ZaaktypeSet
+    zaak_url: str
+    document_url: str | None
+    ignored_query: list[dict[str, str]] = field(default_factory=list)
+    date_query: dict[str, set[str]] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # sub-resource URL -> its body
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def adapt(self, case: Any) -> None:
+        operation_id = case.operation.definition.raw.get("operationId", "")
+        meta = case.meta
+        if case.query and not _negative(meta, ParameterLocation.QUERY):
+            for rule in self.ignored_query:
+                if rule.get("operation") in (None, operation_id):
+                    case.query.pop(rule["param"], None)
+            for name in self.date_query.get(operation_id, ()):
+                if name in case.query:
+                    day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
+                    case.query[name] = day.isoformat()
+        if not isinstance(case.body, dict) or _negative(meta, ParameterLocation.BODY):
+            return
+        resource, _, action = operation_id.partition("_")
+        with self._lock:
+            self._adapt_body(resource, action, case)
+
+    def _adapt_body(self, resource: str, action: str, case: Any) -> None:
+        body: dict[str, Any] = case.body
+        for name in DROP_FIELDS.get(resource, ()):
+            body.pop(name, None)
+        if resource == "zaak":
+            for name in RSIN_FIELDS:
+                if name in body or action in ("create", "update"):
+                    body[name] = self.factory.rsin()
+            body["zaaktype"] = self.types.zaaktype
+            known = self.owners.get(_path_url(case)) if action != "create" else None
+            if known is not None and "identificatie" in body:
+                body["identificatie"] = known.get("identificatie")  # cannot change on update
+            if body.get("archiefstatus") not in (None, "nog_te_archiveren"):
+                body["archiefstatus"] = "nog_te_archiveren"  # zrc-022 needs archived documents
+            if body.get("betalingsindicatie") == "nvt":
+                body.pop("laatsteBetaaldatum", None)  # zrc-014
+            elif body.get("laatsteBetaaldatum"):
+                body["laatsteBetaaldatum"] = "2020-01-01T12:00:00Z"  # may not lie in the future
+            if action == "partial_update":
+                body.pop("zaaktype", None)
+            return
+        if resource not in ("status", "resultaat", "rol", "zaakobject", "zaakinformatieobject"):
+            return
+        previous = self.owners.get(_path_url(case)) if action != "create" else None
+        if previous is not None:
+            # zaak (and the document of a ZIO) cannot change on update: keep the originals
+            for name in ("zaak", "informatieobject"):
+                if name in previous:
+                    body[name] = previous[name]
+        elif resource in ("resultaat", "zaakinformatieobject"):
+            # one resultaat per zaak, one ZIO per (zaak, document): a fresh zaak each time
+            body["zaak"] = self.new_zaak()
+        else:
+            body["zaak"] = self.zaak_url
+        if resource == "status":
+            body["statustype"] = self.types.statustypen[0]  # final status needs a resultaat
+            body["datumStatusGezet"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        elif resource == "resultaat":
+            body["resultaattype"] = self.types.resultaattype
+        elif resource == "rol":
+            body["roltype"] = self.types.roltype
+            if not body.get("betrokkeneIdentificatie"):
+                body["betrokkeneType"] = "medewerker"
+                body["betrokkeneIdentificatie"] = dict(MEDEWERKER)
+        elif resource == "zaakobject":
+            if body.get("objectType") == "overige":
+                body.setdefault("objectTypeOverige", "conformance")
+            if not body.get("object") and not body.get("objectIdentificatie"):
+                body["object"] = PLACEHOLDER_OBJECT
+        elif resource == "zaakinformatieobject" and previous is None and self.document_url:
+            body["informatieobject"] = self.document_url
+        if action == "partial_update":
+            body.pop("zaak", None)
+            body.pop("informatieobject", None)
+
+    def remember(self, created: dict[str, Any]) -> None:
+        """Keep what the target returned for an object, for later updates of it."""
+        if isinstance(created, dict) and isinstance(created.get("url"), str):
+            self.owners[created["url"]] = created
+
+    def new_zaak(self) -> str:
+        zaak = self.factory.zaak(self.types.zaaktype)
+        self.remember(zaak)
+        return zaak["url"]
+
+    def observe(self, case: Any, response: Any) -> None:
+        """Remember created sub-resources; re-create the prepared zaak if a test deleted it."""
+        method = case.method.upper()
+        if method == "POST" and response.status_code == 201:
+            with contextlib.suppress(ValueError, AttributeError):
+                self.remember(response.json())
+        elif (method == "DELETE" and response.status_code in (200, 204)
+              and _path_url(case) == self.zaak_url):
+            with self._lock:
+                self.zaak_url = self.new_zaak()
+
+
+def _negative(meta: Any, location: ParameterLocation) -> bool:
+    return meta is not None and meta.is_negative_at(location)
+
+
+def _path_url(case: Any) -> str:
+    return case.operation.schema.get_base_url().rstrip("/") + case.formatted_path
+
+
+_active: DataAdapter | None = None
+
+
+@contextlib.contextmanager
+def active(adapter: DataAdapter | None) -> Iterator[None]:
+    """Make ``adapter`` the one the global hooks use for the duration of a pass."""
+    global _active
+    previous, _active = _active, adapter
+    try:
+        yield
+    finally:
+        _active = previous
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    if _active is not None:
+        _active.adapt(case)
+
+
+@schemathesis.hook
+def after_call(context: Any, case: Any, response: Any) -> None:
+    if _active is not None:
+        _active.observe(case, response)

@@ -1,0 +1,283 @@
+"""ZGW domain knowledge the harness needs to make valid data.
+
+The RSIN 11-test and factories that build the objects a Zaken provider needs
+(catalogus, published zaaktype with its types, documents, zaken and their
+sub-resources) through the target's own APIs, as Open Zaak requires: types live in
+the target's catalogi, complete enough to publish. Everything made is recorded so
+it can be removed afterwards.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .client import ApiClient
+
+# Defaults for the external Selectielijst references a resultaattype must carry.
+# A target may name its own (options.selectielijst); the reference supplier does not fetch them.
+SELECTIELIJST_OMSCHRIJVING = (
+    "https://selectielijst.openzaak.nl/api/v1/resultaattypeomschrijvingen/"
+    "e6a0c939-3404-45b0-88e3-76c94fb80ea7"
+)
+SELECTIELIJST_KLASSE = (
+    "https://selectielijst.openzaak.nl/api/v1/resultaten/cc5ae4e3-a9e6-4386-bcee-46be4986a829"
+)
+
+
+def rsin_is_valid(value: str) -> bool:
+    """The RSIN/BSN 11-test: weights 9..2 and -1 on the last digit, sum divisible by 11."""
+    if len(value) != 9 or not value.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1), strict=True))
+    return (total - int(value[8])) % 11 == 0
+
+
+def make_rsin(rng: random.Random) -> str:
+    """A random RSIN that passes the 11-test."""
+    while True:
+        head = [rng.randrange(10) for _ in range(8)]
+        last = sum(d * w for d, w in zip(head, range(9, 1, -1), strict=True)) % 11
+        if last < 10:
+            return "".join(map(str, head)) + str(last)
+
+
+def invalid_rsin(valid: str) -> str:
+    """Same length and digits only, but failing the 11-test (last digit changed)."""
+    last = (int(valid[-1]) + 1) % 10
+    candidate = valid[:-1] + str(last)
+    return candidate if not rsin_is_valid(candidate) else valid[:-1] + str((last + 1) % 10)
+
+
+class FixtureError(Exception):
+    """The target refused to create a fixture the run needs; the run cannot decide."""
+
+
+@dataclass
+class ZaaktypeSet:
+    """A published zaaktype and the types under it, all as URLs on the target."""
+
+    catalogus: str
+    zaaktype: str
+    statustypen: list[str]  # ordered by volgnummer; the last one is the final status
+    resultaattype: str
+    roltype: str
+    eigenschap: str
+    informatieobjecttype: str
+
+
+@dataclass
+class Factory:
+    """Creates valid ZGW objects through the target's APIs and remembers them."""
+
+    catalogi: ApiClient
+    zaken: ApiClient | None = None
+    documenten: ApiClient | None = None
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    created: list[tuple[ApiClient, str]] = field(default_factory=list)
+    selectielijst_omschrijving: str = SELECTIELIJST_OMSCHRIJVING
+    selectielijst_klasse: str = SELECTIELIJST_KLASSE
+
+    def rsin(self) -> str:
+        return make_rsin(self.rng)
+
+    def tag(self) -> str:
+        return uuid.UUID(int=self.rng.getrandbits(128)).hex[:10]
+
+    def create(self, client: ApiClient | None, path: str, body: dict[str, Any],
+               expect: tuple[int, ...] = (200, 201)) -> dict[str, Any]:
+        """POST and return the created object.
+
+        Any 2xx carrying the object is taken: whether the status is the documented
+        one is judged by the contract checks, not by the data the harness needs.
+        """
+        if client is None:
+            raise FixtureError(f"the target has no API to create {path} in")
+        resp = client.post(path, body)
+        if resp.status_code not in expect:
+            raise FixtureError(
+                f"creating {path} on {client.base_url} answered {resp.status_code}: "
+                f"{resp.text[:500]}"
+            )
+        data = resp.json()
+        if isinstance(data, dict) and isinstance(data.get("url"), str):
+            self.created.append((client, data["url"]))
+        return data
+
+    # --- Catalogi -------------------------------------------------------------
+
+    def catalogus(self) -> dict[str, Any]:
+        letters = "".join(self.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
+        return self.create(self.catalogi, "catalogussen", {
+            "domein": letters, "rsin": self.rsin(),
+            "contactpersoonBeheerNaam": "GEMMA conformance harness",
+        })
+
+    def zaaktype_body(self, catalogus: str, **overrides: Any) -> dict[str, Any]:
+        today = date.today().isoformat()
+        body = {
+            "identificatie": f"CONF-{self.tag()}",
+            "omschrijving": "Conformance test zaaktype",
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "doel": "Testen van conformiteit",
+            "aanleiding": "Conformance run",
+            "indicatieInternOfExtern": "extern",
+            "handelingInitiator": "aanvragen",
+            "onderwerp": "Conformance",
+            "handelingBehandelaar": "behandelen",
+            "doorlooptijd": "P30D",
+            "opschortingEnAanhoudingMogelijk": False,
+            "verlengingMogelijk": False,
+            "publicatieIndicatie": False,
+            "productenOfDiensten": [],
+            "referentieproces": {"naam": "Conformance"},
+            "verantwoordelijke": "Conformance harness",
+            "beginGeldigheid": today,
+            "versiedatum": today,
+            "catalogus": catalogus,
+            "besluittypen": [],
+            "gerelateerdeZaaktypen": [],
+            "deelzaaktypen": [],
+        }
+        body.update(overrides)
+        return body
+
+    def informatieobjecttype(self, catalogus: str, publish: bool = True) -> dict[str, Any]:
+        iot = self.create(self.catalogi, "informatieobjecttypen", {
+            "catalogus": catalogus,
+            "omschrijving": f"Conformance document {self.tag()}",
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "beginGeldigheid": date.today().isoformat(),
+            "informatieobjectcategorie": "test",
+        })
+        if publish:
+            self.publish(iot["url"])
+        return iot
+
+    def publish(self, url: str) -> dict[str, Any]:
+        resp = self.catalogi.post(url.rstrip("/") + "/publish", {})
+        if resp.status_code != 200:
+            raise FixtureError(f"publishing {url} answered {resp.status_code}: {resp.text[:500]}")
+        return resp.json()
+
+    def zaaktype_set(self, catalogus: str | None = None, *, publish: bool = True,
+                     **zaaktype_overrides: Any) -> ZaaktypeSet:
+        """A zaaktype complete enough to publish (Open Zaak's preconditions) and published."""
+        catalogus = catalogus or self.catalogus()["url"]
+        iot = self.informatieobjecttype(catalogus)
+        zaaktype = self.create(self.catalogi, "zaaktypen",
+                               self.zaaktype_body(catalogus, **zaaktype_overrides))["url"]
+        statustypen = [
+            self.create(self.catalogi, "statustypen", {
+                "zaaktype": zaaktype, "omschrijving": name, "volgnummer": n,
+            })["url"]
+            for n, name in ((1, "Ontvangen"), (2, "Afgehandeld"))
+        ]
+        resultaattype = self.create(self.catalogi, "resultaattypen", {
+            "zaaktype": zaaktype, "omschrijving": "Toegekend",
+            "resultaattypeomschrijving": self.selectielijst_omschrijving,
+            "selectielijstklasse": self.selectielijst_klasse,
+            "besluittypen": [],
+        })["url"]
+        roltype = self.create(self.catalogi, "roltypen", {
+            "zaaktype": zaaktype, "omschrijving": "Behandelaar",
+            "omschrijvingGeneriek": "behandelaar",
+        })["url"]
+        eigenschap = self.create(self.catalogi, "eigenschappen", {
+            "zaaktype": zaaktype, "naam": f"kenmerk{self.tag()[:4]}", "definitie": "Test kenmerk",
+            "specificatie": {"formaat": "tekst", "lengte": "100", "kardinaliteit": "1",
+                             "waardenverzameling": []},
+        })["url"]
+        self.create(self.catalogi, "zaaktype-informatieobjecttypen", {
+            # Catalogi 1.3.x links the informatieobjecttype by its omschrijving, not its URL
+            "zaaktype": zaaktype, "informatieobjecttype": iot["omschrijving"], "volgnummer": 1,
+            "richting": "inkomend",
+        })
+        if publish:
+            self.publish(zaaktype)
+        return ZaaktypeSet(catalogus, zaaktype, statustypen, resultaattype, roltype, eigenschap,
+                           iot["url"])
+
+    # --- Documenten -----------------------------------------------------------
+
+    def document(self, informatieobjecttype: str, **overrides: Any) -> dict[str, Any]:
+        body = {
+            "bronorganisatie": self.rsin(),
+            "creatiedatum": date.today().isoformat(),
+            "titel": "Conformance document",
+            "auteur": "Conformance harness",
+            "taal": "nld",
+            "informatieobjecttype": informatieobjecttype,
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "formaat": "text/plain",
+            "bestandsnaam": "conformance.txt",
+            "inhoud": base64.b64encode(b"conformance").decode(),
+        }
+        body.update(overrides)
+        return self.create(self.documenten, "enkelvoudiginformatieobjecten", body)
+
+    # --- Zaken ----------------------------------------------------------------
+
+    def zaak_body(self, zaaktype: str, **overrides: Any) -> dict[str, Any]:
+        body = {
+            "bronorganisatie": self.rsin(),
+            "verantwoordelijkeOrganisatie": self.rsin(),
+            "zaaktype": zaaktype,
+            "startdatum": date.today().isoformat(),
+            "omschrijving": "Conformance zaak",
+        }
+        body.update(overrides)
+        return body
+
+    def zaak(self, zaaktype: str, **overrides: Any) -> dict[str, Any]:
+        return self.create(self.zaken, "zaken", self.zaak_body(zaaktype, **overrides))
+
+    def status(self, zaak: str, statustype: str, when: datetime | None = None) -> dict[str, Any]:
+        moment = (when or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
+        return self.create(self.zaken, "statussen", {
+            "zaak": zaak, "statustype": statustype, "datumStatusGezet": moment,
+        })
+
+    def resultaat(self, zaak: str, resultaattype: str) -> dict[str, Any]:
+        return self.create(self.zaken, "resultaten", {
+            "zaak": zaak, "resultaattype": resultaattype, "toelichting": "Conformance",
+        })
+
+    def rol(self, zaak: str, roltype: str) -> dict[str, Any]:
+        return self.create(self.zaken, "rollen", {
+            "zaak": zaak, "roltype": roltype, "betrokkeneType": "medewerker",
+            "roltoelichting": "Conformance",
+            "betrokkeneIdentificatie": {"identificatie": "conformance", "achternaam": "Harness"},
+        })
+
+    def zaakinformatieobject(self, zaak: str, informatieobject: str) -> dict[str, Any]:
+        return self.create(self.zaken, "zaakinformatieobjecten", {
+            "zaak": zaak, "informatieobject": informatieobject,
+        })
+
+    def zaakeigenschap(self, zaak: dict[str, Any], eigenschap: str,
+                       waarde: str = "waarde") -> dict[str, Any]:
+        return self.create(self.zaken, f"zaken/{zaak['uuid']}/zaakeigenschappen", {
+            "zaak": zaak["url"], "eigenschap": eigenschap, "waarde": waarde,
+        })
+
+    # --- Cleanup --------------------------------------------------------------
+
+    def cleanup(self) -> list[dict[str, Any]]:
+        """Delete what was made, newest first; report each (best effort, never raises)."""
+        report = []
+        for client, url in reversed(self.created):
+            try:
+                status = client.delete(url).status_code
+                removed = status in (200, 204, 404)
+            except Exception as exc:  # noqa: BLE001 - cleanup reports, it does not fail the run
+                status, removed = None, False
+                report.append({"url": url, "removed": False, "error": type(exc).__name__})
+                continue
+            report.append({"url": url, "removed": removed, "status": status})
+        self.created.clear()
+        return report

@@ -1,0 +1,96 @@
+"""Whole certification runs against the embedded reference supplier.
+
+The clean supplier must be certified conformant; every defect switch must make the
+run not conformant, failing the requirement(s) that defect breaks and no other
+MUST requirement (the table below), so the harness neither misses a deviation
+nor cries wolf.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.engine.execute import RunOptions, execute
+from conformance.profiles import load_profile
+from conformance.reference import defects, embedded_target
+
+SEED = 20261128
+
+# defect -> (requirements that must fail, requirements that may also fail as a direct
+# consequence of the same defect). Anything else failing is a false alarm.
+DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
+    "missing-required-field": ({"ZRC-OAS-schema"}, set()),
+    "create-returns-200": ({"ZRC-OAS-status"}, set()),
+    "no-api-version": ({"ZGW-api-version"}, set()),
+    "plain-text-errors": (
+        {"ZGW-problem-json", "ZRC-OAS-content-type"},
+        # every rule whose check reads the error body (invalidParams) also sees the defect
+        {"ZGW-unknown-query-param", "ZGW-rsin", "ZGW-pagination", "ZGW-jwt-auth", "ZGW-crs",
+         "zrc-001", "zrc-002", "zrc-013", "zrc-014", "zrc-016", "zrc-017", "zrc-018",
+         "zrc-019", "zrc-020", "ZRC-OAS-schema"},
+    ),
+    "pagination-count-wrong": ({"ZGW-pagination"}, set()),
+    "filter-ignored": ({"ZGW-filters"}, set()),
+    "unknown-query-param-accepted": ({"ZGW-unknown-query-param"}, set()),
+    "auth-bypass": ({"ZGW-jwt-auth", "ZRC-OAS-auth"}, {"ZRC-OAS-required-headers",
+                                                      "ZGW-problem-json"}),
+    "rsin-not-validated": ({"ZGW-rsin"}, set()),
+    "close-without-einddatum": ({"zrc-007"}, set()),
+    "delete-soft": ({"zrc-023"}, {"ZRC-OAS-deletion"}),
+    "etag-ignored": ({"ZGW-etag"}, set()),
+    "crs-not-required": ({"ZGW-crs"}, {"ZRC-OAS-required-headers", "ZRC-OAS-negative"}),
+    "zaaktype-not-validated": ({"zrc-001"}, set()),
+    "duplicate-identificatie": ({"zrc-002"}, set()),
+    "server-error-on-old-date": ({"ZRC-OAS-server-error"},
+                                         {"ZRC-OAS-positive", "ZRC-OAS-status"}),
+    "script-in-fields": ({"ZRC-OAS-schema"}, set()),
+}
+
+
+def certify(resolver, tmp_path, *defect_names: str):
+    profile = load_profile("zrc-1.5")
+    with embedded_target(resolver, frozenset(defect_names)) as target:
+        return execute(profile, target, RunOptions(seed=SEED, budget="quick",
+                                                   out_dir=tmp_path, resolver=resolver))
+
+
+def _by_outcome(result, outcome: str, level: str = "MUST") -> set[str]:
+    return {r.id for r in result.requirements if r.outcome == outcome and r.level == level}
+
+
+def test_defect_table_covers_every_switch():
+    assert set(DEFECT_TABLE) == set(defects())
+    assert len(DEFECT_TABLE) >= 12
+
+
+@pytest.mark.slow
+def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
+    result = certify(resolver, tmp_path)
+    assert _by_outcome(result, "failed") == set(), [
+        (r.id, r.message, [e.message for e in r.evidence]) for r in result.requirements
+        if r.outcome == "failed"]
+    assert _by_outcome(result, "error") == set(), [
+        (r.id, r.message) for r in result.requirements if r.outcome == "error"]
+    assert result.verdict == "conformant"
+    # every tested requirement really ran its checks
+    for req in result.requirements:
+        if req.not_tested is None:
+            assert req.checks and all(c.outcome == "passed" and c.executed > 0
+                                      for c in req.checks), req.id
+    assert result.run["seed"] == SEED and result.run["budget"] == "quick"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
+def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
+    must_fail, may_fail = DEFECT_TABLE[defect]
+    result = certify(resolver, tmp_path, defect)
+    failed = _by_outcome(result, "failed")
+    assert result.verdict == "not_conformant", (result.verdict, result.verdict_reason)
+    assert must_fail <= failed, f"{defect}: expected {sorted(must_fail)}, got {sorted(failed)}"
+    unrelated = failed - must_fail - may_fail
+    assert not unrelated, f"{defect}: unrelated MUST requirements failed: " + "; ".join(
+        f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
+    for req in result.requirements:
+        if req.id in must_fail:
+            assert req.evidence, f"{req.id} failed without evidence"
