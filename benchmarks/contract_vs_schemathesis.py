@@ -1,0 +1,132 @@
+"""Benchmark: a `conformance run` against plain `schemathesis run`, same spec and traffic budget.
+
+Both tools run as child processes against one reference supplier on 127.0.0.1 that
+counts the requests it serves. Plain schemathesis gets the same bundled Zaken 1.5.1
+spec (cross-document refs inlined), the same operations, max examples, phases and
+seed. The conformance run does more (test-data preparation, domain-valid data,
+business-rule suites, artefacts), so its contract pass is reported separately.
+
+    python benchmarks/contract_vs_schemathesis.py [--budget quick|standard] [--repeat 3]
+
+Needs the pinned specs ($CONFORMANCE_SPEC_DIR, default ../shared/specs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from conformance.auth import jwt_zgw_token
+from conformance.engine.budget import budget as budget_preset
+from conformance.profiles import load_profile
+from conformance.reference import APIS, DEFAULT_CLIENT_ID, reference_spec_paths
+from conformance.specs import SpecResolver, load_standard_spec
+from conformance_fixtures.reference_supplier import ReferenceServer
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Counter:
+    """ASGI middleware counting HTTP requests served."""
+
+    def __init__(self, app):
+        self.app, self.count, self._lock = app, 0, threading.Lock()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            with self._lock:
+                self.count += 1
+        await self.app(scope, receive, send)
+
+
+def timed(cmd: list[str], env: dict[str, str], counter: Counter) -> tuple[float, int, int]:
+    before = counter.count
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    return wall, counter.count - before, proc.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", default="quick", choices=("quick", "standard", "thorough"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20261128)
+    args = parser.parse_args()
+    spec_dir = os.environ.get("CONFORMANCE_SPEC_DIR") or str(REPO.parent / "shared" / "specs")
+    resolver = SpecResolver(Path(spec_dir), None, True)
+    profile = load_profile("zrc-1.5")
+    spec = load_standard_spec(profile.standards["zaken"], resolver)
+    operations = profile.standards["zaken"].operations
+    preset = budget_preset(args.budget)
+    secret = secrets.token_urlsafe(24)
+    st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
+    work = Path(tempfile.mkdtemp(prefix="conformance-bench-"))
+    (work / "zaken.json").write_text(json.dumps(spec), encoding="utf-8")
+
+    server = ReferenceServer(spec_paths=reference_spec_paths(resolver),
+                             client_id=DEFAULT_CLIENT_ID, secret=secret)
+    counter = Counter(server.app)
+    server.app = counter
+    rows: dict[str, list[tuple[float, int]]] = {"conformance run": [], "contract pass": [],
+                                                "schemathesis run": []}
+    with server:
+        target = work / "target.yaml"
+        apis = "\n".join(f"  {a}: {{base_url: {server.api_url(a)}}}" for a in APIS)
+        target.write_text(
+            "supplier: {name: Bench, product: Reference, version: '1'}\nenvironment: test\n"
+            f"apis:\n{apis}\nauth: {{type: jwt-zgw, client_id: {DEFAULT_CLIENT_ID}, "
+            "secret_env: BENCH_SECRET}\n", encoding="utf-8")
+        env = {**os.environ, "BENCH_SECRET": secret, "CONFORMANCE_SPEC_DIR": spec_dir}
+        phases = "examples,fuzzing,stateful" + (",coverage" if preset.coverage else "")
+        for i in range(args.repeat):
+            out = work / f"run-{i}"
+            wall, requests, code = timed(
+                [sys.executable, "-m", "conformance", "run", "--target", str(target),
+                 "--budget", args.budget, "--seed", str(args.seed), "--out", str(out),
+                 "--offline"], env, counter)
+            rows["conformance run"].append((wall, requests))
+            timings = json.loads((out / "results.json").read_text())["run"]["timings"]
+            rows["contract pass"].append((timings["contract:zaken"], 0))
+            token = jwt_zgw_token(DEFAULT_CLIENT_ID, secret)
+            cmd = [st, "run", str(work / "zaken.json"), "--url", server.api_url("zaken"),
+                   "-H", f"Authorization: Bearer {token}", "-n", str(preset.max_examples),
+                   "--seed", str(args.seed), "--generation-database", "none", "-w", "1",
+                   "--phases", phases, "--max-redirects", "0"]
+            for op in operations:
+                cmd += ["--include-operation-id", op]
+            wall, requests, _ = timed(cmd, env, counter)
+            rows["schemathesis run"].append((wall, requests))
+            print(f"round {i + 1}: conformance exit {code}", file=sys.stderr)
+
+    def med(name: str, k: int) -> float:
+        return statistics.median(r[k] for r in rows[name])
+
+    print(f"budget {args.budget}: {len(operations)} operations of Zaken API 1.5.1, "
+          f"max-examples {preset.max_examples}, phases {phases}, seed {args.seed}, "
+          f"median of {args.repeat}")
+    print(f"{'':18} {'wall s':>8} {'requests':>9} {'req/s':>7}")
+    for name in ("conformance run", "schemathesis run"):
+        wall, reqs = med(name, 0), med(name, 1)
+        print(f"{name:18} {wall:8.1f} {reqs:9.0f} {reqs / wall:7.1f}")
+    print(f"{'contract pass':18} {med('contract pass', 0):8.1f}   (inside the conformance run)")
+    print(f"ratio wall conformance/schemathesis: "
+          f"{med('conformance run', 0) / med('schemathesis run', 0):.2f}; "
+          f"contract pass/schemathesis: "
+          f"{med('contract pass', 0) / med('schemathesis run', 0):.2f}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
