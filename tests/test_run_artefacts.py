@@ -1,0 +1,124 @@
+"""What a real run leaves behind: signed, verifiable, free of secrets, safe to open.
+
+These run the CLI as a user would, against the reference supplier on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from test_browser import CHROMIUM, Opened
+
+from conformance.reference import DEFAULT_CLIENT_ID, reference_spec_paths
+from conformance.report.certificate import page_title
+from conformance_fixtures.reference_supplier import ReferenceServer
+
+SECRET = "known-secret-4f0c9a7e1b2d-0123456789abcdef"
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def signed_run(tmp_path_factory, resolver):
+    """A quick signed run with a known secret in the environment, against a live supplier."""
+    work = tmp_path_factory.mktemp("signed-run")
+    keys = work / "keys"
+    assert run_cli("keygen", "--out", str(keys)).code == 0
+    with ReferenceServer(spec_paths=reference_spec_paths(resolver), client_id=DEFAULT_CLIENT_ID,
+                         secret=SECRET) as server:
+        target = work / "acme.yaml"
+        apis = "\n".join(f"  {api}: {{base_url: {server.api_url(api)}}}"
+                         for api in ("zaken", "catalogi", "documenten"))
+        target.write_text(
+            'supplier: {name: Acme, product: Acme Zaken, version: "4.2"}\n'
+            f"environment: test\napis:\n{apis}\n"
+            "auth: {type: jwt-zgw, client_id: conformance, secret_env: ACME_SECRET}\n",
+            encoding="utf-8")
+        out = work / "out"
+        result = run_cli("run", "--target", str(target), "--budget", "quick", "--seed", "7",
+                         "--sign-key", str(keys / "private.pem"), "--out", str(out),
+                         env={"ACME_SECRET": SECRET})
+    return result, out, keys
+
+
+def test_signed_run_is_conformant_and_writes_every_artefact(signed_run):
+    result, out, _ = signed_run
+    assert result.code == 0, result.stdout + result.stderr
+    for name in ("results.json", "certificate.html", "certificate.json", "junit.xml",
+                 "badge.svg", "report.html"):
+        assert (out / name).is_file(), name
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["verdict"] == "conformant"
+    assert results["run"]["seed"] == 7 and results["run"]["budget"] == "quick"
+    assert results["target"]["supplier"]["name"] == "Acme"
+
+
+def test_no_artefact_contains_the_secret_or_a_token(signed_run):
+    _, out, _ = signed_run
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) >= 6
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert SECRET not in text, path
+        assert not JWT.search(text), (path, JWT.search(text))
+        assert "Bearer ey" not in text, path
+
+
+def test_signed_certificate_verifies_and_tampering_fails(signed_run, tmp_path):
+    _, out, keys = signed_run
+    trust = ["--trust", str(keys / "public.pem")]
+    for name in ("certificate.html", "certificate.json"):
+        ok = run_cli("verify", str(out / name), *trust)
+        assert ok.code == 0, ok.stdout + ok.stderr
+    tampered = tmp_path / "certificate.json"
+    text = (out / "certificate.json").read_text(encoding="utf-8")
+    tampered.write_text(text.replace('"conformant"', '"conformanT"', 1), encoding="utf-8")
+    bad = run_cli("verify", str(tampered), *trust)
+    assert bad.code == 1 and "FAIL" in bad.stdout
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (CI installs it)")
+def test_hostile_supplier_markup_changes_nothing_on_the_page(tmp_path):
+    out = tmp_path / "hostile"
+    res = run_cli("run", "--defect", "script-in-fields", "--budget", "quick", "--seed", "7",
+                  "--out", str(out))
+    assert res.code == 1, res.stdout + res.stderr  # the markup breaks omschrijving's maxLength
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    html = (out / "certificate.html").read_text(encoding="utf-8")
+    assert "<script>document.title" not in html  # only ever escaped
+    assert "&lt;script&gt;document.title" in html  # and shown as evidence
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        opened = Opened(browser, out / "certificate.html")
+        page = opened.page
+        for summary in page.locator("details summary").all():
+            summary.click()
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.title") == page_title(results)
+        counts = page.evaluate("""() => ({
+            scripts: document.querySelectorAll('script:not([type="application/json"])').length,
+            imgs: document.images.length})""")
+        assert counts == {"scripts": 0, "imgs": 0}
+        assert opened.console == [] and opened.requests == [opened.url]
+        browser.close()
+
+
+def test_readme_commands_are_what_ci_runs():
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.+?)\n```", readme.split("## Using it")[0], re.S)
+    assert blocks == ["pip install . && conformance run",
+                      'pip install -e ".[test]" && python -m pytest']
+    for command in blocks:
+        assert any(line.strip() == command for line in ci.splitlines()), command
+    assert 'CONFORMANCE_SPEC_DIR="$REPO/../shared/specs"' in ci
