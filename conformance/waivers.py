@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from conformance.results import RequirementResult
+from conformance.yamlfile import read_yaml
 
 FIELDS = ("requirement", "reason", "approved_by", "expires")
 
@@ -53,20 +54,7 @@ class Waiver:
 def load_waivers(path: Path) -> list[Waiver]:
     """Read and check a waivers file; every problem is reported with its file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WaiverError(f"{path}: waivers file not found; check the --waivers path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WaiverError(f"{path}: cannot read waivers file ({exc})") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise WaiverError(f"{path}:{line}: invalid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise WaiverError(f"{path}:1: invalid YAML: {exc}") from None
+    root = read_yaml(path, WaiverError, construct=False).root
 
     def fail(node: yaml.Node | None, what: str) -> WaiverError:
         line = node.start_mark.line + 1 if node is not None else 1

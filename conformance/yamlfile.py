@@ -19,12 +19,12 @@ class YamlDocument:
 
     def __init__(self, data: Any, root: yaml.Node | None, source: str) -> None:
         self.data = data
-        self._root = root
+        self.root = root
         self.source = source
 
     def line_of(self, path: Sequence[str | int]) -> int:
         """1-based line of the deepest node on ``path`` that exists."""
-        node = self._root
+        node = self.root
         if node is None:
             return 1
         line = node.start_mark.line + 1
@@ -48,28 +48,35 @@ class YamlDocument:
         return f"{self.source}:{self.line_of(path)}"
 
 
-def parse_yaml(text: str, source: str, error: type[Exception]) -> YamlDocument:
-    """Parse ``text``; syntax errors become ``error("source:line: ...")``."""
+def parse_yaml(text: str, source: str, error: type[Exception], *,
+               construct: bool = True) -> YamlDocument:
+    """Parse ``text``; syntax errors become ``error("source:line: ...")``.
+
+    ``construct=False`` only builds the node tree, for callers that check values
+    themselves (a date like 2027-02-30 then reaches them as text, with its line).
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(text) if construct else None
+    except ValueError as exc:  # a value YAML cannot build, e.g. the date 2027-02-30
+        raise error(f"{source}:1: invalid value: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise error(f"{source}:{line}: not valid YAML: {exc.problem or exc}") from None
+        raise error(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise error(f"{source}:1: not valid YAML: {exc}") from None
+        raise error(f"{source}:1: invalid YAML: {exc}") from None
     return YamlDocument(data, root, source)
 
 
-def read_yaml(path: Path, error: type[Exception]) -> YamlDocument:
+def read_yaml(path: Path, error: type[Exception], *, construct: bool = True) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
+        raise error(f"{path}: file not found; check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read file: {exc}") from None
-    return parse_yaml(text, str(path), error)
+    return parse_yaml(text, str(path), error, construct=construct)
 
 
 def validate_with_schema(

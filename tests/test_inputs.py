@@ -38,7 +38,7 @@ def test_builtin_profile_is_valid():
 def test_yaml_syntax_error_names_file_and_line(tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("id: x\ntitle: {nl: a, en: b\nversion: 1\n", encoding="utf-8")
-    with pytest.raises(ProfileError, match=r"broken\.yaml:\d+: not valid YAML"):
+    with pytest.raises(ProfileError, match=r"broken\.yaml:\d+: invalid YAML"):
         load_profile_file(bad)
 
 

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conformance_fixtures.reference_supplier import ReferenceServer
 from conftest import run_cli
 from test_browser import CHROMIUM, Opened
 
 from conformance.reference import DEFAULT_CLIENT_ID, reference_spec_paths
 from conformance.report.certificate import page_title
-from conformance_fixtures.reference_supplier import ReferenceServer
 
 SECRET = "known-secret-4f0c9a7e1b2d-0123456789abcdef"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.")
