@@ -58,7 +58,10 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
             # (schemathesis, hypothesis, playwright ...) costs seconds per run
             "-p", "pytest_metadata.plugin", "-p", "pytest_html.plugin",
             "--conformance-context", str(ctx_file), "--conformance-results", str(res_file),
-            "-q", "--no-header"]
+            "-q", "--no-header",
+            # the suites live inside the installed package, i.e. inside a virtualenv,
+            # which pytest otherwise refuses to collect from
+            "--collect-in-virtualenv"]
     if report_html is not None:
         args += [f"--html={report_html}", "--self-contained-html"]
     env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
