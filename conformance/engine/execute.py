@@ -7,9 +7,7 @@ harness or the target ends in ``incomplete``, never in ``conformant``.
 
 from __future__ import annotations
 
-import dataclasses
 import platform
-import random
 import time
 import uuid
 from collections.abc import Callable
@@ -29,11 +27,10 @@ from ..profiles import Profile
 from ..results import RunResult, decide_verdict
 from ..specs import SpecResolver, load_standard_spec
 from ..targets import Target
-from ..zgw import Factory, FixtureError
-from . import zgw_data
 from .attribute import attribute
 from .budget import budget as budget_preset
 from .contract import ContractOutcome, ContractSettings, run_contract
+from .prepare import Preparation, prepare
 from .suites import SuiteOutcome, run_suites
 
 CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
@@ -47,14 +44,6 @@ class RunOptions:
     resolver: SpecResolver
     timeout_s: float = 15.0
     max_response_bytes: int = 10 * 1024 * 1024
-
-
-@dataclass
-class Preparation:
-    factory: Factory | None = None
-    fixtures: dict[str, Any] = dataclasses.field(default_factory=dict)
-    adapter: zgw_data.DataAdapter | None = None
-    error: str | None = None
 
 
 def _now() -> str:
@@ -89,7 +78,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
         if stage_error is None:
             progress("preparing test data on the target")
             t = time.monotonic()
-            prep = _prepare(profile, clients, options.seed, specs)
+            prep = prepare(profile, clients, options.seed, specs)
             timings["prepare"] = round(time.monotonic() - t, 3)
             for api, spec in specs.items():
                 checks = {c for r in profile.requirements for chk in r.checks
@@ -168,35 +157,6 @@ def _unreachable(clients: dict[str, ApiClient]) -> str | None:
     return None
 
 
-def _prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
-             specs: dict[str, dict[str, Any]]) -> Preparation:
-    """Published zaaktype, a zaak and a document, when the profile depends on catalogi."""
-    if "catalogi" not in clients or not any("catalogi" in s.depends
-                                             for s in profile.tested_standards()):
-        return Preparation()
-    factory = Factory(catalogi=clients["catalogi"], zaken=clients.get("zaken"),
-                      documenten=clients.get("documenten"), rng=random.Random(seed))
-    prep = Preparation(factory=factory)
-    try:
-        types = factory.zaaktype_set()
-        prep.fixtures["zaaktype_set"] = dataclasses.asdict(types)
-        zaak = factory.zaak(types.zaaktype) if factory.zaken else None
-        doc_url = (factory.document(types.informatieobjecttype)["url"]
-                   if factory.documenten else None)
-        if zaak:
-            prep.adapter = zgw_data.DataAdapter(factory=factory, types=types, zaak_url=zaak["url"],
-                                                document_url=doc_url,
-                                                ignored_query=profile.contract.get(
-                                                    "ignored_query", []),
-                                                date_query=zgw_data.date_query_params(
-                                                    specs.get("zaken", {})),
-                                                rng=random.Random(seed))
-            prep.adapter.remember(zaak)
-    except (FixtureError, httpx.HTTPError, ClientLimitError, ValueError, KeyError) as exc:
-        prep.error = f"{type(exc).__name__}: {exc}"
-    return prep
-
-
 def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
               checks: set[str], options: RunOptions, tokens: TokenSource,
               prep: Preparation) -> ContractOutcome:
@@ -208,7 +168,7 @@ def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
         informational=profile.contract.get("informational", []),
         secrets=[*target.secrets(), *tokens.secrets()], request_timeout_s=options.timeout_s,
     )
-    return run_contract(spec, settings, prep.adapter)
+    return run_contract(spec, settings, prep.adapters.get(api))
 
 
 def _suite_context(profile: Profile, target: Target, options: RunOptions,

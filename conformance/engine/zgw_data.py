@@ -12,6 +12,7 @@ left untouched.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import re
 import threading
@@ -23,6 +24,7 @@ from typing import Any
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
+from ..profiles import Profile
 from ..zgw import Factory, ZaaktypeSet
 
 RSIN_FIELDS = ("bronorganisatie", "verantwoordelijkeOrganisatie", "opdrachtgevendeOrganisatie")
@@ -179,11 +181,27 @@ def _path_url(case: Any) -> str:
     return case.operation.schema.get_base_url().rstrip("/") + case.formatted_path
 
 
-_active: DataAdapter | None = None
+def prepare_zaken(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
+                  prep: Any, seed: int) -> None:
+    """A published zaaktype with its types, a zaak and a document; the zaken data adapter."""
+    types = factory.zaaktype_set()
+    prep.fixtures["zaaktype_set"] = dataclasses.asdict(types)
+    zaak = factory.zaak(types.zaaktype)
+    document = factory.document(types.informatieobjecttype) if factory.documenten else None
+    adapter = DataAdapter(factory=factory, types=types, zaak_url=zaak["url"],
+                          document_url=document["url"] if document else None,
+                          ignored_query=profile.contract.get("ignored_query", []),
+                          date_query=date_query_params(specs.get("zaken", {})),
+                          rng=random.Random(seed))
+    adapter.remember(zaak)
+    prep.adapters["zaken"] = adapter
+
+
+_active: Any = None  # the adapter of the running contract pass (adapt/observe)
 
 
 @contextlib.contextmanager
-def active(adapter: DataAdapter | None) -> Iterator[None]:
+def active(adapter: Any) -> Iterator[None]:
     """Make ``adapter`` the one the global hooks use for the duration of a pass."""
     global _active
     previous, _active = _active, adapter

@@ -1,0 +1,59 @@
+"""Prepare the data a run needs on the target, per tested API.
+
+Each tested API names a preparer (``PREPARERS``): a function that creates through
+the target's own APIs what valid requests must refer to, and returns the fixtures
+for the suites and a data adapter for the contract pass. A failure here makes the
+run incomplete, never conformant.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ..client import ApiClient, ClientLimitError
+from ..profiles import Profile
+from ..zgw import Factory, FixtureError
+
+
+@dataclass
+class Preparation:
+    factory: Factory | None = None
+    fixtures: dict[str, Any] = field(default_factory=dict)
+    adapters: dict[str, Any] = field(default_factory=dict)  # api -> data adapter
+    error: str | None = None
+
+
+Preparer = Callable[[Profile, Factory, dict[str, dict[str, Any]], Preparation, int], None]
+
+# tested api -> "module:function"; a preparer adds fixtures and adapters to the Preparation
+PREPARERS: dict[str, str] = {
+    "zaken": "conformance.engine.zgw_data:prepare_zaken",
+    "catalogi": "conformance.engine.data_catalogi:prepare_catalogi",
+    "documenten": "conformance.engine.data_documenten:prepare_documenten",
+}
+
+
+def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
+            specs: dict[str, dict[str, Any]]) -> Preparation:
+    apis = [s.api for s in profile.tested_standards() if s.api in PREPARERS]
+    if not apis or "catalogi" not in clients:
+        return Preparation()
+    factory = Factory(catalogi=clients["catalogi"], zaken=clients.get("zaken"),
+                      documenten=clients.get("documenten"), rng=random.Random(seed))
+    prep = Preparation(factory=factory)
+    try:
+        for api in apis:
+            module, _, name = PREPARERS[api].partition(":")
+            preparer: Preparer = getattr(importlib.import_module(module), name)
+            preparer(profile, factory, specs, prep, seed)
+    except (FixtureError, httpx.HTTPError, ClientLimitError, ValueError, KeyError) as exc:
+        prep.error = f"{type(exc).__name__}: {exc}"
+    return prep
+
+
