@@ -45,7 +45,9 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     started = time.monotonic()
     if not refs:
         return SuiteOutcome({}, [], 0.0, None)
+    work_dir = work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
+    report_html = report_html.resolve() if report_html is not None else None
     ctx_file = work_dir / "suite-context.json"
     res_file = work_dir / "suite-results.json"
     ini = work_dir / "pytest.ini"
@@ -70,8 +72,10 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
         env[SECRET_ENV] = secret
     errors: list[str] = []
     try:
+        # cwd: not the caller's folder, whose own copy of `conformance` (a checkout) would
+        # shadow the installed package the suite files are collected from
         proc = subprocess.run(args + node_ids, env=env, capture_output=True, text=True,
-                              timeout=timeout_s, check=False)
+                              timeout=timeout_s, check=False, cwd=work_dir)
         if proc.returncode not in (0, 1):
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
             errors.append(f"suite run ended with pytest exit code {proc.returncode}: "
