@@ -1,0 +1,63 @@
+"""The CLI's smaller commands, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from conformance.reference import defects
+
+
+def test_profiles_list_and_show(cli):
+    listed = cli("profiles", "list")
+    assert listed.code == 0 and "zrc-1.5" in listed.stdout
+    assert "Zaakregistratiecomponent" in listed.stdout
+    shown = cli("profiles", "show", "zrc-1.5", "--json")
+    assert shown.code == 0
+    data = json.loads(shown.stdout)
+    assert data["id"] == "zrc-1.5" and len(data["requirements"]) >= 25
+    assert cli("profiles", "show", "nope").code == 2
+
+
+def test_list_defects(cli):
+    res = cli("serve-reference", "--list-defects")
+    assert res.code == 0
+    for name in defects():
+        assert name in res.stdout
+    bad = cli("run", "--defect", "no-such-defect")
+    assert bad.code == 2 and "unknown defect" in bad.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_reference_by_hand(spec_dir):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "conformance", "serve-reference", "--port",
+                             str(port), "--spec-dir", str(spec_dir), "--offline"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                resp = httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve-reference did not start"
+                time.sleep(0.2)
+        assert resp.status_code == 200 and resp.json()["info"]["version"] == "1.5.1"
+        anonymous = httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/zaken",
+                              headers={"Accept-Crs": "EPSG:4326"})
+        assert anonymous.status_code == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
