@@ -1,0 +1,294 @@
+"""Domain-valid data for generated Catalogi requests (profile ztc-1.3).
+
+Schema-valid is not valid in a catalogus: a random ``catalogus`` URL is refused, a
+9-digit ``rsin`` fails the 11-test, a statustype of a published zaaktype is refused
+(ztc-010), a ``brondatumArchiefprocedure`` whose fields do not fit its
+``afleidingswijze`` is refused (ztc-004..008). So, for the POSITIVE parts of a
+generated case only, references are pointed at objects the run prepared on the
+target (a catalogus, a concept zaaktype, a published informatieobjecttype), RSINs are
+made valid and the archive parameters consistent; negative parts stay as generated.
+Mirrors ``zgw_data.DataAdapter`` for the Zaken API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemathesis.core.parameters import ParameterLocation
+
+from ..profiles import Profile
+from ..zgw import Factory
+from .zgw_data import _negative, _path_url, date_query_params
+
+CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype")
+# Fields that point at registries outside the target (Selectielijst, other zaaktypen,
+# besluittypen the profile does not cover): positive cases leave them out or empty.
+EMPTY_LISTS = {
+    "zaaktype": ("besluittypen", "deelzaaktypen", "gerelateerdeZaaktypen"),
+    "resultaattype": ("besluittypen",),
+    "informatieobjecttype": (),
+}
+DROP_FIELDS = {
+    "zaaktype": ("selectielijstProcestype", "broncatalogus", "bronzaaktype"),
+    "eigenschap": ("statustype",),
+    "zaakinformatieobjecttype": ("statustype",),
+}
+# ztc-004..008: which brondatumArchiefprocedure fields MUST have a value per afleidingswijze
+# (all others MUST NOT).
+NEEDS = {
+    "datumkenmerk": {"eigenschap", "zaakobject", "ander_datumkenmerk"},
+    "objecttype": {"zaakobject", "ander_datumkenmerk"},
+    "registratie": {"ander_datumkenmerk"},
+    "procestermijn": {"termijn"},
+}
+# Date filters the Catalogi OAS types as plain strings (no format, no example) although the
+# standard filters by date: implementations rightly refuse non-dates with 400.
+DATE_QUERY = ("datumGeldigheid", "datum_geldigheid", "datumBeginGeldigheid",
+              "datumEindeGeldigheid")
+IOT_REQUIRED = {"omschrijving": "Conformance document", "vertrouwelijkheidaanduiding": "openbaar",
+                "beginGeldigheid": "2024-01-01", "informatieobjectcategorie": "test"}
+STATUS_CHOICES = ("concept", "definitief", "alles")
+FILLERS = {"datumkenmerk": "conformance", "objecttype": "overige", "registratie": "conformance",
+           "procestermijn": "P10Y"}
+EMPTY = {"datumkenmerk": "", "objecttype": "", "registratie": "", "procestermijn": None}
+
+
+def consistent_brondatum(value: Any) -> dict[str, Any]:
+    """A brondatumArchiefprocedure that keeps the generated afleidingswijze but obeys
+    ztc-004..008 (and leaves einddatumBekend false where ztc-005 forbids it)."""
+    proc = dict(value) if isinstance(value, dict) else {}
+    how = proc.get("afleidingswijze")
+    if not isinstance(how, str):
+        how = "afgehandeld"
+    proc["afleidingswijze"] = how
+    for name, needed_for in NEEDS.items():
+        proc[name] = FILLERS[name] if how in needed_for else EMPTY[name]
+    if how in ("afgehandeld", "termijn") or not isinstance(proc.get("einddatumBekend"), bool):
+        proc["einddatumBekend"] = False
+    return proc
+
+
+@dataclass
+class CatalogiAdapter:
+    """Rewrites positive Catalogi requests; one per contract pass."""
+
+    factory: Factory
+    catalogus: str
+    concept_zaaktype: str
+    informatieobjecttype: dict[str, Any]  # a published one in ``catalogus``
+    ignored_query: list[dict[str, str]] = field(default_factory=list)
+    date_query: dict[str, set[str]] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # object URL -> its body
+    frozen: set[str] = field(default_factory=set)  # published types and their child types
+    _volgnummer: Any = field(default_factory=lambda: itertools.count(1000))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def adapt(self, case: Any) -> None:
+        operation_id = case.operation.definition.raw.get("operationId", "")
+        meta = case.meta
+        if case.query and not _negative(meta, ParameterLocation.QUERY):
+            for rule in self.ignored_query:
+                if rule.get("operation") in (None, operation_id):
+                    case.query.pop(rule["param"], None)
+            if "status" in case.query:
+                # typed as a free string in the OAS; the standard knows three values
+                case.query["status"] = self.rng.choice(STATUS_CHOICES)
+            for name in {*self.date_query.get(operation_id, ()), *DATE_QUERY}:
+                if name in case.query:
+                    day = 1 + self.rng.randrange(28)
+                    case.query[name] = f"{2020 + self.rng.randrange(8)}-0{1 + day % 9}-{day:02d}"
+        resource, _, action = operation_id.partition("_")
+        if not _negative(meta, ParameterLocation.PATH):
+            with self._lock:
+                if action == "publish":
+                    self._publishable(resource, case)
+                elif action in ("update", "partial_update", "destroy"):
+                    self._writable(resource, action, case)
+        if _negative(meta, ParameterLocation.BODY):
+            return
+        if (resource, action) == ("informatieobjecttype", "update") and \
+                not isinstance(case.body, dict):
+            # The OAS makes this PUT body optional and unspecified; a full update needs one.
+            case.body, case.media_type = {}, "application/json"
+        if not isinstance(case.body, dict):
+            return
+        with self._lock:
+            self._adapt_body(resource, action, case)
+
+    def _writable(self, resource: str, action: str, case: Any) -> None:
+        """Point a positive write at an object that may be written.
+
+        A published type (and every child type of a published zaaktype) refuses PUT, PATCH and
+        DELETE (ztc-009, ztc-010), and deleting the prepared concept zaaktype would cascade to
+        the child types the pass created under it. Such writes go to a fresh concept object
+        of the same kind instead.
+        """
+        url = _path_url(case)
+        if url in self.frozen or (action == "destroy" and url == self.concept_zaaktype):
+            fresh = self._fresh(resource)
+            if fresh:
+                case.path_parameters["uuid"] = fresh.rstrip("/").rsplit("/", 1)[-1]
+
+    def _fresh(self, resource: str) -> str | None:
+        f, zaaktype = self.factory, self.concept_zaaktype
+        bodies: dict[str, tuple[str, dict[str, Any]]] = {
+            "statustype": ("statustypen", {"zaaktype": zaaktype, "omschrijving": "Conformance",
+                                           "volgnummer": next(self._volgnummer) % 9000 + 1}),
+            "roltype": ("roltypen", {"zaaktype": zaaktype, "omschrijving": "Conformance",
+                                     "omschrijvingGeneriek": "adviseur"}),
+            "resultaattype": ("resultaattypen", {
+                "zaaktype": zaaktype, "omschrijving": "Conformance",
+                "resultaattypeomschrijving": f.selectielijst_omschrijving,
+                "selectielijstklasse": f.selectielijst_klasse, "besluittypen": []}),
+            "eigenschap": ("eigenschappen", {
+                "zaaktype": zaaktype, "naam": f"conf{f.tag()[:6]}", "definitie": "Conformance",
+                "specificatie": {"formaat": "tekst", "lengte": "10", "kardinaliteit": "1",
+                                 "waardenverzameling": []}}),
+            "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", {
+                "zaaktype": zaaktype, "informatieobjecttype": self.informatieobjecttype[
+                    "omschrijving"], "volgnummer": next(self._volgnummer) % 9000 + 1,
+                "richting": "inkomend"}),
+        }
+        if resource == "zaaktype":
+            return self.new_concept_zaaktype()
+        if resource == "informatieobjecttype":
+            made = f.informatieobjecttype(self.catalogus, publish=False)
+        elif resource in bodies:
+            made = f.create(f.catalogi, *bodies[resource])
+        else:
+            return None
+        self.remember(made)
+        return made["url"]
+
+    def _publishable(self, resource: str, case: Any) -> None:
+        """Point a positive publish at a fresh type that may be published.
+
+        Publishing has preconditions (ztc-012; Open Zaak: two statustypen, a resultaattype,
+        a roltype) a generated request cannot know, and a published type refuses every later
+        write of the pass (ztc-009). So each positive publish gets its own complete concept.
+        """
+        if resource == "zaaktype":
+            url = self.factory.zaaktype_set(self.catalogus, publish=False).zaaktype
+        elif resource == "informatieobjecttype":
+            url = self.factory.informatieobjecttype(self.catalogus, publish=False)["url"]
+        else:
+            return
+        case.path_parameters["uuid"] = url.rstrip("/").rsplit("/", 1)[-1]
+
+    def _adapt_body(self, resource: str, action: str, case: Any) -> None:
+        body: dict[str, Any] = case.body
+        partial = action == "partial_update"
+        for name in DROP_FIELDS.get(resource, ()):
+            body.pop(name, None)
+        for name in EMPTY_LISTS.get(resource, ()):
+            if name in body or not partial:
+                body[name] = []
+        if resource == "catalogus":
+            body["rsin"] = self.factory.rsin()
+            body["domein"] = self.factory.tag()[:5].upper()
+            return
+        if resource in ("zaaktype", "informatieobjecttype"):
+            if "catalogus" in body or not partial:
+                body["catalogus"] = self.catalogus
+            if resource == "zaaktype":
+                if "identificatie" in body or not partial:
+                    known = self.owners.get(_path_url(case)) if action == "update" else None
+                    body["identificatie"] = (known or {}).get("identificatie") or \
+                        f"CONF-{self.factory.tag()}"
+                if body.get("verlengingMogelijk") and not body.get("verlengingstermijn"):
+                    body["verlengingstermijn"] = "P30D"
+            else:
+                if action == "update":
+                    # the OAS leaves this PUT body unspecified ("Unspecified request body"); the
+                    # standard's full update takes the InformatieObjectType representation
+                    for name, value in IOT_REQUIRED.items():
+                        if not isinstance(body.get(name), str) or not body[name]:
+                            body[name] = value
+                if "omschrijving" in body:
+                    body["omschrijving"] = \
+                        f"{str(body['omschrijving'])[:60]} {self.factory.tag()}"
+            return
+        if resource not in CHILD_TYPES:
+            return
+        previous = self.owners.get(_path_url(case)) if action != "create" else None
+        if partial:
+            body.pop("zaaktype", None)
+        else:
+            body["zaaktype"] = (previous or {}).get("zaaktype") or self.concept_zaaktype
+        if resource == "statustype" and ("volgnummer" in body or not partial):
+            body["volgnummer"] = next(self._volgnummer) % 9000 + 1
+        elif resource == "resultaattype":
+            if body.get("brondatumArchiefprocedure") is not None:
+                body["brondatumArchiefprocedure"] = consistent_brondatum(
+                    body["brondatumArchiefprocedure"])
+            if "informatieobjecttypen" in body:
+                body["informatieobjecttypen"] = [self.informatieobjecttype["url"]]
+            for name, value in (("resultaattypeomschrijving",
+                                 self.factory.selectielijst_omschrijving),
+                                ("selectielijstklasse", self.factory.selectielijst_klasse)):
+                if name in body or not partial:
+                    body[name] = value
+        elif resource == "zaakinformatieobjecttype":
+            if "informatieobjecttype" in body or not partial:
+                body["informatieobjecttype"] = self.informatieobjecttype["omschrijving"]
+            if "volgnummer" in body or not partial:
+                body["volgnummer"] = next(self._volgnummer) % 9000 + 1
+
+    def remember(self, created: Any) -> None:
+        if isinstance(created, dict) and isinstance(created.get("url"), str):
+            self.owners[created["url"]] = created
+
+    def new_concept_zaaktype(self) -> str:
+        zaaktype = self.factory.create(self.factory.catalogi, "zaaktypen",
+                                       self.factory.zaaktype_body(self.catalogus))
+        self.remember(zaaktype)
+        return zaaktype["url"]
+
+    def observe(self, case: Any, response: Any) -> None:
+        """Remember created objects; make a new concept zaaktype when a test published or
+        deleted the prepared one (child types need a concept zaaktype, ztc-010)."""
+        method = case.method.upper()
+        url = _path_url(case)
+        if method == "POST" and response.status_code in (200, 201) and \
+                not url.endswith("/publish"):
+            with contextlib.suppress(ValueError, AttributeError):
+                self.remember(response.json())
+        if method == "POST" and response.status_code == 200 and url.endswith("/publish"):
+            with contextlib.suppress(ValueError, AttributeError):
+                published = response.json()
+                self.frozen.add(published["url"])
+                iots = published.get("informatieobjecttypen")  # 1.3.1: comma-separated string
+                if isinstance(iots, str):
+                    self.frozen.update(u.strip() for u in iots.split(",") if u.strip())
+                for name in ("statustypen", "resultaattypen", "roltypen", "eigenschappen"):
+                    self.frozen.update(u for u in published.get(name) or [] if isinstance(u, str))
+        gone = (method == "DELETE" and response.status_code in (200, 204)
+                and url == self.concept_zaaktype)
+        published = (method == "POST" and response.status_code == 200
+                     and url.rstrip("/") == self.concept_zaaktype + "/publish")
+        if gone or published:
+            with self._lock:
+                self.concept_zaaktype = self.new_concept_zaaktype()
+
+
+def prepare_catalogi(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
+                     prep: Any, seed: int) -> None:
+    """A catalogus with a published informatieobjecttype and a concept zaaktype; the
+    catalogi data adapter. The suites make their own types (each test its own)."""
+    catalogus = factory.catalogus()["url"]
+    iot = factory.informatieobjecttype(catalogus, publish=True)
+    adapter = CatalogiAdapter(factory=factory, catalogus=catalogus, concept_zaaktype="",
+                              informatieobjecttype=iot,
+                              ignored_query=profile.contract.get("ignored_query", []),
+                              date_query=date_query_params(specs.get("catalogi", {})),
+                              rng=random.Random(seed))
+    adapter.concept_zaaktype = adapter.new_concept_zaaktype()
+    adapter.frozen.add(iot["url"])
+    prep.fixtures["catalogi"] = {"catalogus": catalogus, "informatieobjecttype": iot["url"]}
+    prep.adapters["catalogi"] = adapter
