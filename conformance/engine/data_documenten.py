@@ -1,0 +1,199 @@
+"""Domain-valid data for generated Documenten API requests.
+
+As for the Zaken API (``zgw_data``): schema-valid is not valid. A random
+``informatieobjecttype`` URL is rightly refused (drc-001), a random ``bronorganisatie``
+fails the 11-test, an ``ontvangstdatum`` with status ``in_bewerking`` is refused (drc-005),
+``inhoud`` must be base64, an update needs the document's lock (drc-009) and a gebruiksrecht
+must point at an existing document. So, for the POSITIVE parts of a generated case only,
+references point at objects the run prepared and the rules' preconditions are met; negative
+parts stay as generated.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from schemathesis.core import NotSet
+from schemathesis.core.parameters import ParameterLocation
+
+from ..profiles import Profile
+from ..zgw import Factory, ZaaktypeSet
+from .zgw_data import _negative, _path_url, date_query_params
+
+DOCUMENT = "enkelvoudiginformatieobject"
+LANGUAGES = ("nld", "eng", "fry", "ger", "fre")
+# Document fields that point outside the target, or that the standard lets only the server
+# set: positive cases leave them out rather than invent values the target must refuse.
+DROP_FIELDS = {
+    DOCUMENT: ("link", "indicatieGebruiksrecht", "identificatie"),
+}
+RECEIVED_REFUSED = ("in_bewerking", "ter_vaststelling")  # drc-005
+# Query parameters the OAS types as plain strings that filter date-time fields (django-filter
+# refuses non-dates with 400): positive cases send a date-time.
+DATETIME_QUERY = {
+    "gebruiksrechten_list": {f"{name}__{lookup}" for name in ("startdatum", "einddatum")
+                             for lookup in ("lt", "lte", "gt", "gte")},
+    "enkelvoudiginformatieobject_retrieve": {"registratieOp"},
+    "enkelvoudiginformatieobject_download": {"registratieOp"},
+}
+
+
+@dataclass
+class DocumentenAdapter:
+    """Rewrites positive Documenten request bodies; one per contract pass."""
+
+    factory: Factory
+    types: ZaaktypeSet
+    document_url: str
+    ignored_query: list[dict[str, str]] = field(default_factory=list)
+    date_query: dict[str, set[str]] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> last body seen
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def adapt(self, case: Any) -> None:
+        operation_id = case.operation.definition.raw.get("operationId", "")
+        meta = case.meta
+        if case.query and not _negative(meta, ParameterLocation.QUERY):
+            for rule in self.ignored_query:
+                if rule.get("operation") in (None, operation_id):
+                    case.query.pop(rule["param"], None)
+            for name in self.date_query.get(operation_id, ()):
+                if name in case.query:
+                    day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
+                    case.query[name] = day.isoformat()
+            for name in DATETIME_QUERY.get(operation_id, ()):
+                if name in case.query:
+                    day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
+                    case.query[name] = f"{day.isoformat()}T12:00:00Z"
+            if "versie" in case.query:
+                case.query["versie"] = self.rng.randrange(1, 4)  # a version that can exist
+        resource, _, action = operation_id.partition("_")
+        if resource == DOCUMENT and action == "lock" and not _negative(
+                meta, ParameterLocation.BODY):
+            with self._lock:  # a second lock is rightly refused (drc-009): release it first
+                self._force_unlock(_path_url(case).rsplit("/", 1)[0])
+        if _negative(meta, ParameterLocation.BODY):
+            return
+        if (case.body is None or isinstance(case.body, NotSet)) and resource == DOCUMENT \
+                and action == "partial_update":
+            # an update without a body still needs the lock (drc-009): send just that
+            case.body = {}
+            case.media_type = case.media_type or "application/json"
+        if not isinstance(case.body, dict):
+            return
+        with self._lock:
+            if resource == DOCUMENT and action in ("create", "update", "partial_update"):
+                self._adapt_document(action, case)
+            elif resource == "gebruiksrechten" and action in ("create", "update",
+                                                              "partial_update"):
+                self._adapt_gebruiksrecht(action, case)
+
+    def _adapt_document(self, action: str, case: Any) -> None:
+        body: dict[str, Any] = case.body
+        for name in DROP_FIELDS[DOCUMENT]:
+            body.pop(name, None)
+        if "bronorganisatie" in body or action != "partial_update":
+            body["bronorganisatie"] = self.factory.rsin()
+        if "informatieobjecttype" in body or action != "partial_update":
+            body["informatieobjecttype"] = self.types.informatieobjecttype
+        if "taal" in body or action != "partial_update":
+            body["taal"] = self.rng.choice(LANGUAGES)
+        if body.get("inhoud") is not None:
+            body["inhoud"] = base64.b64encode(f"conformance {self.factory.tag()}".encode()).decode()
+            body.pop("bestandsomvang", None)
+        if body.get("ontvangstdatum") and body.get("status") in RECEIVED_REFUSED:
+            body.pop("ontvangstdatum")
+        if action == "create":
+            return
+        url = _path_url(case)
+        body["lock"] = self._lock_of(url)
+        known = self.owners.get(url)
+        if known is not None:
+            if action == "partial_update":
+                # the stored status may forbid an ontvangstdatum and the other way round
+                if body.get("ontvangstdatum") and known.get("status") in RECEIVED_REFUSED:
+                    body.pop("ontvangstdatum")
+                if body.get("status") in RECEIVED_REFUSED and known.get("ontvangstdatum"):
+                    body.pop("status")
+                body.pop("bronorganisatie", None)
+            else:
+                body["bronorganisatie"] = known.get("bronorganisatie", body["bronorganisatie"])
+
+    def _force_unlock(self, url: str) -> None:
+        client = self.factory.documenten
+        if client is not None and url in self.owners:
+            client.post(f"{url}/unlock", {})
+
+    def _lock_of(self, url: str) -> str:
+        """A fresh lock id of the document (drc-009): whatever lock it had is released first.
+
+        Generated lock/unlock requests change the lock between updates, so a remembered id
+        may be stale; the harness's client may force an unlock.
+        """
+        client = self.factory.documenten
+        if client is None:
+            return ""
+        client.post(f"{url}/unlock", {})
+        resp = client.post(f"{url}/lock", {})
+        lock = ""
+        if resp.status_code == 200:
+            with contextlib.suppress(ValueError, AttributeError):
+                lock = str(resp.json().get("lock") or "")
+        return lock
+
+    def _adapt_gebruiksrecht(self, action: str, case: Any) -> None:
+        body: dict[str, Any] = case.body
+        known = self.owners.get(_path_url(case)) if action != "create" else None
+        if known is not None and known.get("informatieobject"):
+            body["informatieobject"] = known["informatieobject"]  # cannot move to another one
+        elif action == "partial_update":
+            body.pop("informatieobject", None)
+        else:
+            body["informatieobject"] = self.document_url
+
+    def remember(self, created: dict[str, Any]) -> None:
+        if isinstance(created, dict) and isinstance(created.get("url"), str):
+            self.owners[created["url"]] = created
+
+    def observe(self, case: Any, response: Any) -> None:
+        """Remember what was made or changed; replace the prepared document once deleted."""
+        method = case.method.upper()
+        status = response.status_code
+        url = _path_url(case)
+        if method in ("POST", "PUT", "PATCH") and status in (200, 201):
+            with contextlib.suppress(ValueError, AttributeError):
+                self.remember(response.json())
+        elif method == "DELETE" and status in (200, 204):
+            self.owners.pop(url, None)
+            if url == self.document_url:
+                with self._lock:
+                    document = self.factory.document(self.types.informatieobjecttype)
+                    self.remember(document)
+                    self.document_url = document["url"]
+
+
+def prepare_documenten(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
+                       prep: Any, seed: int) -> None:
+    """A catalogus with a published zaaktype and informatieobjecttype, a document; the adapter.
+
+    The zaaktype (catalogi only) lets the suites relate documents to zaken (drc-002..004,
+    drc-008) when the target also offers the Zaken API.
+    """
+    types = factory.zaaktype_set()
+    prep.fixtures.setdefault("zaaktype_set", dataclasses.asdict(types))
+    document = factory.document(types.informatieobjecttype)
+    prep.fixtures["documenten"] = {"document": document["url"]}
+    adapter = DocumentenAdapter(factory=factory, types=types, document_url=document["url"],
+                                ignored_query=profile.contract.get("ignored_query", []),
+                                date_query=date_query_params(specs.get("documenten", {})),
+                                rng=random.Random(seed))
+    adapter.remember(document)
+    prep.adapters["documenten"] = adapter
