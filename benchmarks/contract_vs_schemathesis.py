@@ -26,12 +26,13 @@ import threading
 import time
 from pathlib import Path
 
+from conformance_fixtures.reference_supplier import ReferenceServer
+
 from conformance.auth import jwt_zgw_token
 from conformance.engine.budget import budget as budget_preset
 from conformance.profiles import load_profile
 from conformance.reference import APIS, DEFAULT_CLIENT_ID, reference_spec_paths
 from conformance.specs import SpecResolver, load_standard_spec
-from conformance_fixtures.reference_supplier import ReferenceServer
 
 REPO = Path(__file__).resolve().parent.parent
 

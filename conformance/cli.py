@@ -183,12 +183,18 @@ def _print_summary(result, paths: dict[str, Path]) -> None:
              "incomplete": "INCOMPLETE"}
     counts: dict[str, int] = {}
     for r in result.requirements:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        key = "inherited from the standard" if r.inherited is not None else r.outcome
+        counts[key] = counts.get(key, 0) + 1
     print(f"\nverdict: {words[result.verdict]} — {result.verdict_reason}")
     print("requirements: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
+    shown: set[str] = set()
     for r in result.requirements:
-        if r.outcome in ("failed", "error"):
-            print(f"  {r.outcome:7} {r.level:6} {r.id}: {r.message[:160]}")
+        if r.outcome in ("failed", "error") and r.inherited is None:
+            message = r.message[:160]
+            if message in shown:  # one cause (e.g. an unreachable target) is printed once
+                continue
+            shown.add(message)
+            print(f"  {r.outcome:7} {r.level:6} {r.id}: {message}")
     print(f"seed {result.run['seed']}, budget {result.run['budget']}, "
           f"{result.run['duration_s']:.1f} s, {result.run['requests']} requests")
     for name, path in paths.items():

@@ -46,11 +46,13 @@ class Standard:
     api: str
     name: str
     version: str
-    openapi: PinnedSpec
+    openapi: PinnedSpec  # empty (url/sha256/file "") when ``from_target``
     role: str = "tested"
     refs: list[RefMapping] = field(default_factory=list)
     depends: list[str] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
+    # no pinned spec: the run reads ``<API root>/openapi.json`` of the target itself
+    from_target: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ class Requirement:
     source: str
     checks: list[SchemathesisCheck | SuiteCheck]
     not_tested: str | None = None
+    # set on requirements taken from an included profile (e.g. adr-2.1 inside zrc-1.5)
+    part: str | None = None  # id of the included profile the requirement comes from
+    inherited: str | None = None  # the standard itself breaks the rule: reported, not counted
 
 
 @dataclass
@@ -109,6 +114,7 @@ class Profile:
     contract: dict[str, Any]
     source: str
     sha256: str
+    includes: list[dict[str, Any]] = field(default_factory=list)  # id, version, sha256
 
     def required_classes(self) -> set[str]:
         return {c.name for c in self.classes.values() if c.required}
@@ -126,14 +132,19 @@ class Profile:
             "gemma": self.gemma,
             "classes": {c.name: {"required": c.required, "title": c.title}
                         for c in self.classes.values()},
-            "standards": [
-                {"api": s.api, "name": s.name, "version": s.version, "url": s.openapi.url,
-                 "sha256": s.openapi.sha256,
-                 "refs": [{"ref": r.ref, "url": r.spec.url, "sha256": r.spec.sha256}
-                          for r in s.refs]}
-                for s in self.standards.values()
-            ],
+            "standards": [_standard_summary(s) for s in self.standards.values()],
+            **({"includes": [dict(i) for i in self.includes]} if self.includes else {}),
         }
+
+
+def _standard_summary(s: Standard) -> dict[str, Any]:
+    if s.from_target:  # filled in by the run with what the target published
+        return {"api": s.api, "name": s.name, "version": s.version, "url": "", "sha256": None,
+                "from_target": True}
+    return {"api": s.api, "name": s.name, "version": s.version, "url": s.openapi.url,
+            "sha256": s.openapi.sha256,
+            "refs": [{"ref": r.ref, "url": r.spec.url, "sha256": r.spec.sha256}
+                     for r in s.refs]}
 
 
 def _schema() -> dict[str, Any]:
@@ -141,7 +152,7 @@ def _schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def parse_profile(text: str, source: str) -> Profile:
+def parse_profile(text: str, source: str, _including: tuple[str, ...] = ()) -> Profile:
     """Parse and validate a profile; every problem is a ``ProfileError('file:line: ...')``."""
     doc = parse_yaml(text, source, ProfileError)
     if not isinstance(doc.data, dict):
@@ -150,7 +161,66 @@ def parse_profile(text: str, source: str) -> Profile:
     validate_with_schema(doc, _schema(), ProfileError, "profile")
     profile = _build(doc, hashlib.sha256(text.encode("utf-8")).hexdigest())
     _check_references(profile, doc)
+    for i, inc in enumerate(doc.data.get("includes", [])):
+        _include(profile, inc, doc.where(["includes", i]), (*_including, profile.id))
     return profile
+
+
+def _include(profile: Profile, inc: dict[str, Any], where: str,
+             chain: tuple[str, ...]) -> None:
+    """Merge an included profile's requirements with their applicability.
+
+    ``class`` puts them in one of the including profile's classes (so that profile decides
+    whether they count for its certificate); without it the included classes come along.
+
+    ``applies`` (the default) runs and counts the rule; ``inherited: <reason>`` runs and
+    reports it but never counts it against the supplier (the standard itself breaks the
+    rule); ``not_applicable: <reason>`` discloses it untested.
+    """
+    name = inc["profile"]
+    beside = Path(where.split(":", 1)[0]).parent / name  # a file next to the including one
+    if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute() and beside.is_file():
+        name = str(beside)
+    if len(chain) > 1:  # also stops a profile that includes itself
+        raise ProfileError(f"{where}: '{chain[-1]}' is included by '{chain[0]}' and includes "
+                           f"'{name}' itself; include that directly (one level of includes)")
+    try:
+        included = _load(name, chain)
+    except ProfileError as exc:
+        raise ProfileError(f"{where}: cannot include profile '{name}': {exc}") from None
+    if included.id == profile.id:
+        raise ProfileError(f"{where}: profile '{profile.id}' includes itself")
+    ids = {r.id for r in included.requirements}
+    applicability: dict[str, Any] = inc.get("applicability", {})
+    unknown = sorted(set(applicability) - ids)
+    if unknown:
+        raise ProfileError(f"{where}: applicability names {', '.join(unknown)}, which profile "
+                           f"'{name}' does not have (it has {', '.join(sorted(ids))})")
+    own = {r.id for r in profile.requirements}
+    into = inc.get("class")  # the including profile's class the rules count in, or their own
+    if into is not None and into not in profile.classes:
+        raise ProfileError(f"{where}: class '{into}' is not under 'classes' "
+                           f"({', '.join(profile.classes)})")
+    if into is None:
+        for cname, cls in included.classes.items():
+            profile.classes.setdefault(cname, cls)
+    for req in included.requirements:
+        if req.id in own:
+            raise ProfileError(f"{where}: requirement id '{req.id}' of '{name}' is also a "
+                               f"requirement of '{profile.id}'; ids are stable keys")
+        if any(isinstance(c, SchemathesisCheck) for c in req.checks):
+            raise ProfileError(f"{where}: requirement '{req.id}' of '{name}' uses a schemathesis "
+                               "check; included profiles may only use suite checks")
+        rule = applicability.get(req.id, "applies")
+        req.part = included.id
+        req.class_ = into or req.class_
+        if isinstance(rule, dict) and "inherited" in rule:
+            req.inherited = rule["inherited"]
+        elif isinstance(rule, dict) and "not_applicable" in rule:
+            req.checks, req.not_tested = [], f"not applicable: {rule['not_applicable']}"
+        profile.requirements.append(req)
+    profile.includes.append({"id": included.id, "version": included.version,
+                             "sha256": included.sha256, "title": included.title})
 
 
 def load_profile_file(path: Path) -> Profile:
@@ -168,9 +238,17 @@ def builtin_profile_ids() -> list[str]:
 
 def load_profile(name_or_path: str) -> Profile:
     """A built-in profile by id (``zrc-1.5``) or a profile file by path."""
+    return _load(name_or_path, ())
+
+
+def _load(name_or_path: str, chain: tuple[str, ...]) -> Profile:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        return load_profile_file(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"{path}: cannot read profile: {exc}") from None
+        return parse_profile(text, str(path), chain)
     if name_or_path not in builtin_profile_ids():
         known = ", ".join(builtin_profile_ids())
         raise ProfileError(
@@ -178,7 +256,7 @@ def load_profile(name_or_path: str) -> Profile:
             "or give the path of a profile file"
         )
     resource = resources.files("conformance.builtin_profiles").joinpath(f"{name_or_path}.yaml")
-    return parse_profile(resource.read_text("utf-8"), f"profiles/{name_or_path}.yaml")
+    return parse_profile(resource.read_text("utf-8"), f"profiles/{name_or_path}.yaml", chain)
 
 
 def _check_requirement_forms(doc: YamlDocument) -> None:
@@ -204,6 +282,8 @@ def _check_requirement_forms(doc: YamlDocument) -> None:
 
 
 def _pinned(d: dict[str, Any]) -> PinnedSpec:
+    if d.get("from_target"):
+        return PinnedSpec(url="", sha256="", file="")
     return PinnedSpec(url=d["url"], sha256=d["sha256"], file=d["file"])
 
 
@@ -213,8 +293,10 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
         api: Standard(
             api=api, name=s["name"], version=str(s["version"]), openapi=_pinned(s["openapi"]),
             role=s.get("role", "tested"),
-            refs=[RefMapping(r["ref"], _pinned(r)) for r in s.get("refs", [])],
+            refs=[RefMapping(r["ref"], PinnedSpec(r["url"], r["sha256"], r["file"]))
+                  for r in s.get("refs", [])],
             depends=list(s.get("depends", [])), operations=list(s.get("operations", [])),
+            from_target=bool(s["openapi"].get("from_target")),
         )
         for api, s in d["standards"].items()
     }

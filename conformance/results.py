@@ -64,10 +64,17 @@ class RequirementResult:
     message: str = ""
     not_tested: str | None = None
     waiver: dict[str, Any] | None = None
+    # from an included profile (e.g. "adr-2.1"); None for the profile's own requirements
+    part: str | None = None
+    # the standard itself breaks the rule: the outcome is reported, never counted
+    inherited: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["class"] = data.pop("class_")
+        for key in ("part", "inherited"):  # absent rather than null: older documents stay equal
+            if data[key] is None:
+                del data[key]
         return data
 
 
@@ -121,11 +128,13 @@ def decide_verdict(
 ) -> tuple[Verdict, str]:
     """Apply DESIGN §7: MUST requirements of required classes decide the run.
 
-    Requirements the profile marks ``not_tested`` are disclosed but cannot decide.
+    Requirements the profile marks ``not_tested`` are disclosed but cannot decide; nor can
+    ``inherited`` ones (the standard itself breaks the rule: reported, not counted).
     """
     decisive = [
         r for r in requirements
         if r.level == "MUST" and r.class_ in required_classes and r.not_tested is None
+        and r.inherited is None
     ]
     failed = [r.id for r in decisive if r.outcome == "failed"]
     if failed:
@@ -142,12 +151,16 @@ def summarise(requirements: list[RequirementResult]) -> dict[str, Any]:
     counts = {
         level.lower(): {o: 0 for o in OUTCOMES} for level in LEVELS
     }
+    inherited = 0
     for r in requirements:
+        if r.inherited is not None:  # reported with the requirement, never counted
+            inherited += 1
+            continue
         counts[r.level.lower()][r.outcome] += 1
     should = counts["should"]
     decided = should["passed"] + should["failed"]
     score = round(should["passed"] / decided, 4) if decided else None
-    return {**counts, "should_score": score}
+    return {**counts, "should_score": score, **({"inherited": inherited} if inherited else {})}
 
 
 def _schema() -> dict[str, Any]:

@@ -296,3 +296,19 @@ def test_badge_escapes_profile_id_and_speaks_english():
     svg = render_badge(results, lang="en")
     ET.fromstring(svg)
     assert "<script>" not in svg and "conformant" in svg
+
+
+def test_junit_reports_inherited_rules_as_skipped():
+    import xml.etree.ElementTree as ET
+
+    from report_samples import not_conformant_results
+
+    from conformance.report.junit import render_junit
+
+    results = not_conformant_results()
+    failed = next(r for r in results["requirements"] if r["outcome"] == "failed")
+    failed["inherited"] = "ZGW query keys are not camelCase"
+    root = ET.fromstring(render_junit(results))
+    case = next(c for c in root.iter("testcase") if c.get("name").startswith(failed["id"] + " "))
+    assert case.find("failure") is None
+    assert "inherited from the standard" in case.find("skipped").get("message")

@@ -344,7 +344,9 @@ def problem(
 
 # -- public surface -------------------------------------------------------------------------------
 def test_defects_are_the_seventeen_named_switches() -> None:
-    assert len(DEFECTS) == 17
+    # every profile adds its own switches; the names and descriptions are what must hold
+    assert len(DEFECTS) >= 17
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) for name in DEFECTS)
     assert all(isinstance(v, str) and v and "\n" not in v for v in DEFECTS.values())
 
 
@@ -377,6 +379,9 @@ def test_api_url(server: ReferenceServer) -> None:
         (f"Bearer {make_token(iat=time.time() - 3700)}", "permission_denied"),
         (f"Bearer {make_token(iat=time.time() + 600)}", "permission_denied"),
     ],
+    # stable ids: the tokens hold the collection time, which differs per xdist worker
+    ids=["no-token", "not-a-jwt", "basic-auth", "wrong-secret", "unknown-client", "token-too-old",
+         "token-from-the-future"],
 )
 def test_bad_credentials_give_403(server: ReferenceServer, header: str | None, code: str) -> None:
     headers = {"Authorization": header} if header else {}
@@ -1409,3 +1414,344 @@ def test_every_defect_has_a_test() -> None:
         if m.name == "parametrize" and m.args[0] == "defective"
     }
     assert tested == set(DEFECTS)
+
+
+# -- Documenten (profile drc-1.4): gebruiksrechten, objectinformatieobjecten, defects -------------
+def _new_document(c: Client, world: World) -> dict[str, Any]:
+    return c.create(c.url("documenten", "/enkelvoudiginformatieobjecten"), document_body(world.iot))
+
+
+def _gebruiksrecht(c: Client, document: str) -> httpx.Response:
+    return c.post(
+        c.url("documenten", "/gebruiksrechten"),
+        {
+            "informatieobject": document,
+            "startdatum": "2024-01-01T00:00:00Z",
+            "omschrijvingVoorwaarden": "Alleen intern",
+        },
+    )
+
+
+def test_drc_006_gebruiksrechten_drive_the_indicatie(
+    c: Client, world: World, spec_paths: dict[str, Path]
+) -> None:
+    doc = _new_document(c, world)
+    assert doc["indicatieGebruiksrecht"] is None
+    problem(
+        c.post(
+            c.url("documenten", "/enkelvoudiginformatieobjecten"),
+            {**document_body(world.iot), "indicatieGebruiksrecht": True},
+        ),
+        400,
+        "indicatieGebruiksrecht",
+        "missing-gebruiksrechten",
+    )
+    first = _gebruiksrecht(c, doc["url"])
+    assert first.status_code == 201, first.text
+    assert conforms(spec_paths, "documenten", "gebruiksrechten_create", first) == []
+    second = _gebruiksrecht(c, doc["url"]).json()
+    assert c.get(doc["url"]).json()["indicatieGebruiksrecht"] is True
+    listed = c.get(c.url("documenten", "/gebruiksrechten"), params={"informatieobject": doc["url"]})
+    assert conforms(spec_paths, "documenten", "gebruiksrechten_list", listed) == []
+    assert {g["url"] for g in listed.json()} == {first.json()["url"], second["url"]}
+    lock = c.post(doc["url"] + "/lock").json()["lock"]
+    problem(
+        c.request("PATCH", doc["url"], json={"indicatieGebruiksrecht": None, "lock": lock}),
+        400,
+        "indicatieGebruiksrecht",
+        "existing-gebruiksrechten",
+    )
+    assert c.post(doc["url"] + "/unlock", {"lock": lock}).status_code == 204
+    other = _new_document(c, world)["url"]
+    problem(
+        c.request("PATCH", second["url"], json={"informatieobject": other}),
+        400,
+        "informatieobject",
+        "wijzigen-niet-toegelaten",
+    )
+    assert c.request("DELETE", first.json()["url"]).status_code == 204
+    assert c.get(doc["url"]).json()["indicatieGebruiksrecht"] is True
+    assert c.request("DELETE", second["url"]).status_code == 204
+    assert c.get(doc["url"]).json()["indicatieGebruiksrecht"] is None
+    problem(_gebruiksrecht(c, world.zaaktype), 400, "informatieobject")
+
+
+def test_drc_008_document_delete_removes_its_gebruiksrechten(c: Client, world: World) -> None:
+    doc = _new_document(c, world)["url"]
+    recht = _gebruiksrecht(c, doc).json()["url"]
+    assert c.request("DELETE", doc).status_code == 204
+    assert c.get(recht).status_code == 404
+
+
+def test_drc_002_003_004_objectinformatieobject_create_is_checked(c: Client, world: World) -> None:
+    doc = _new_document(c, world)["url"]
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))["url"]
+    oio = c.url("documenten", "/objectinformatieobjecten")
+    missing = zaak.rsplit("/", 1)[0] + "/0b5d1e2a-6c7e-4f3a-9b1d-2a3c4d5e6f70"
+    body = {"informatieobject": doc, "object": missing, "objectType": "zaak"}
+    problem(c.post(oio, body), 400, "object", "bad-url")
+    problem(c.post(oio, {**body, "object": zaak}), 400, "nonFieldErrors", "inconsistent-relation")
+    c.create(c.url("zaken", "/zaakinformatieobjecten"), {"zaak": zaak, "informatieobject": doc})
+    problem(c.post(oio, {**body, "object": zaak}), 400, "nonFieldErrors", "unique")
+    listed = c.get(oio, params={"informatieobject": doc}).json()
+    assert [o["object"] for o in listed] == [zaak]
+
+
+@_defect("update-without-lock")
+def test_defect_update_without_lock(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    doc = _new_document(c, world)["url"]
+    assert c.request("PATCH", doc, json={"titel": "Zonder lock"}).status_code == 200
+    lock = c.post(doc + "/lock").json()["lock"]
+    resp = c.request("PATCH", doc, json={"titel": "Verkeerde lock", "lock": "x" + lock})
+    assert resp.status_code == 200 and resp.json()["titel"] == "Verkeerde lock"
+
+
+@_defect("gebruiksrechten-indicatie-stale")
+def test_defect_gebruiksrechten_indicatie_stale(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    doc = _new_document(c, world)["url"]
+    recht = _gebruiksrecht(c, doc).json()["url"]
+    assert c.get(doc).json()["indicatieGebruiksrecht"] is True
+    assert c.request("DELETE", recht).status_code == 204
+    assert c.get(doc).json()["indicatieGebruiksrecht"] is True
+
+
+@_defect("iot-concept-accepted")
+def test_defect_iot_concept_accepted(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    concept = c.create(
+        c.url("catalogi", "/informatieobjecttypen"),
+        {
+            "catalogus": world.catalogus,
+            "omschrijving": "Concept",
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "beginGeldigheid": "2024-01-01",
+            "informatieobjectcategorie": "x",
+        },
+        status=200,
+    )["url"]
+    resp = c.post(c.url("documenten", "/enkelvoudiginformatieobjecten"), document_body(concept))
+    assert resp.status_code == 201, resp.text
+    problem(
+        c.post(
+            c.url("documenten", "/enkelvoudiginformatieobjecten"),
+            document_body(world.zaaktype),
+        ),
+        400,
+        "informatieobjecttype",
+    )
+
+
+# -- API Design Rules behaviour (profile adr-2.1) --------------------------------------------------
+ADR_SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                        "X-Frame-Options": "DENY"}
+
+
+def test_adr_security_headers_on_the_api_root(c: Client) -> None:
+    resp = c.get(c.server.api_url("zaken"))
+    for name, value in ADR_SECURITY_HEADERS.items():
+        assert resp.headers.get(name) == value, (name, resp.headers)
+    assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_adr_openapi_is_public_with_cors_and_trailing_slash_is_404(c: Client) -> None:
+    resp = httpx.get(c.url("zaken", "/openapi.json"))
+    assert resp.status_code == 200 and resp.headers["Access-Control-Allow-Origin"] == "*"
+    slashed = c.get(c.url("zaken", "/zaken/"))
+    assert slashed.status_code == 404, slashed.status_code
+
+
+@_defect("trailing-slash-redirect")
+def test_defect_trailing_slash_redirect(defective: tuple[Client, World]) -> None:
+    c, _ = defective
+    resp = c.get(c.url("zaken", "/zaken/"))
+    assert resp.status_code == 301 and resp.headers["Location"].endswith("/zaken/api/v1/zaken")
+
+
+@_defect("no-security-headers")
+def test_defect_no_security_headers(defective: tuple[Client, World]) -> None:
+    c, _ = defective
+    resp = c.get(c.server.api_url("zaken"))
+    assert not any(name in resp.headers for name in ADR_SECURITY_HEADERS)
+
+
+@_defect("openapi-behind-auth")
+def test_defect_openapi_behind_auth(defective: tuple[Client, World]) -> None:
+    c, _ = defective
+    assert httpx.get(c.url("zaken", "/openapi.json")).status_code == 403
+    assert c.get(c.url("zaken", "/openapi.json")).status_code == 200
+
+
+# -- Catalogi (profile ztc-1.3): brondatumArchiefprocedure, catalogus relations, defects ----------
+def _resultaattype(c: Client, zaaktype: str, **extra: Any) -> httpx.Response:
+    return c.post(
+        c.url("catalogi", "/resultaattypen"),
+        {
+            "zaaktype": zaaktype,
+            "omschrijving": "Resultaat",
+            "besluittypen": [],
+            "resultaattypeomschrijving": "https://selectielijst.example/api/v1/omschrijvingen/1",
+            "selectielijstklasse": "https://selectielijst.example/api/v1/resultaten/1",
+            **extra,
+        },
+    )
+
+
+def _concept_zaaktype(c: Client, world: World, identificatie: str = "ZT-CONCEPT") -> str:
+    return c.create(c.url("catalogi", "/zaaktypen"), zaaktype_body(world.catalogus, identificatie))[
+        "url"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("proc", "field"),
+    [
+        ({"afleidingswijze": "eigenschap"}, "datumkenmerk"),  # ztc-004 required
+        ({"afleidingswijze": "afgehandeld", "datumkenmerk": "x"}, "datumkenmerk"),  # forbidden
+        ({"afleidingswijze": "termijn", "procestermijn": "P5Y", "einddatumBekend": True},
+         "einddatumBekend"),  # ztc-005
+        ({"afleidingswijze": "zaakobject", "datumkenmerk": "x"}, "objecttype"),  # ztc-006
+        ({"afleidingswijze": "ander_datumkenmerk", "datumkenmerk": "x", "objecttype": "pand"},
+         "registratie"),  # ztc-007
+        ({"afleidingswijze": "termijn"}, "procestermijn"),  # ztc-008 required
+        ({"afleidingswijze": "afgehandeld", "procestermijn": "P5Y"}, "procestermijn"),
+    ],
+)
+def test_ztc_004_008_brondatum_archiefprocedure(
+    c: Client, world: World, proc: dict[str, Any], field: str
+) -> None:
+    zaaktype = _concept_zaaktype(c, world)
+    problem(
+        _resultaattype(c, zaaktype, brondatumArchiefprocedure=proc),
+        400,
+        f"brondatumArchiefprocedure.{field}",
+    )
+
+
+def test_ztc_004_008_consistent_brondatum_is_accepted(c: Client, world: World) -> None:
+    zaaktype = _concept_zaaktype(c, world)
+    for proc in (
+        {"afleidingswijze": "afgehandeld", "datumkenmerk": "", "objecttype": "", "registratie": ""},
+        {"afleidingswijze": "termijn", "procestermijn": "P10Y", "einddatumBekend": False},
+        {"afleidingswijze": "ander_datumkenmerk", "datumkenmerk": "overlijdensdatum",
+         "objecttype": "natuurlijk_persoon", "registratie": "BRP", "einddatumBekend": True},
+    ):
+        resp = _resultaattype(c, zaaktype, brondatumArchiefprocedure=proc)
+        assert resp.status_code == 201, resp.text
+
+
+def test_ztc_013_resultaattype_iot_of_another_catalogus(c: Client, world: World) -> None:
+    other = c.create(c.url("catalogi", "/catalogussen"), {**catalogus_body(), "domein": "ANDER"})
+    foreign = c.create(
+        c.url("catalogi", "/informatieobjecttypen"),
+        {
+            "catalogus": other["url"],
+            "omschrijving": "Vreemd",
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "beginGeldigheid": "2024-01-01",
+            "informatieobjectcategorie": "x",
+        },
+        status=200,
+    )["url"]
+    zaaktype = _concept_zaaktype(c, world)
+    problem(
+        _resultaattype(c, zaaktype, informatieobjecttypen=[foreign]),
+        400,
+        "informatieobjecttypen.0",
+        "relations-incorrect-catalogus",
+    )
+    assert _resultaattype(c, zaaktype, informatieobjecttypen=[world.iot]).status_code == 201
+
+
+def test_publish_body_is_optional_but_must_be_an_object(c: Client, world: World) -> None:
+    zaaktype = _concept_zaaktype(c, world)
+    iot = c.create(
+        c.url("catalogi", "/informatieobjecttypen"),
+        {
+            "catalogus": world.catalogus,
+            "omschrijving": "Publiceren",
+            "vertrouwelijkheidaanduiding": "openbaar",
+            "beginGeldigheid": "2024-01-01",
+            "informatieobjectcategorie": "x",
+        },
+        status=200,
+    )["url"]
+    problem(c.post(iot + "/publish", False), 400, "nonFieldErrors")
+    assert c.request("POST", iot + "/publish", content=b"x").status_code == 415
+    assert c.post(iot + "/publish").status_code == 200
+    # an incomplete zaaktype is refused on its preconditions, whatever the body
+    problem(c.post(zaaktype + "/publish", {}), 400, "statustypen")
+
+
+@_defect("published-zaaktype-editable")
+def test_defect_published_zaaktype_editable(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    resp = c.request("PATCH", world.zaaktype, json={"omschrijving": "Gewijzigd"})
+    assert resp.status_code == 200 and resp.json()["concept"] is False
+    assert c.request("DELETE", world.zaaktype).status_code in (200, 204)
+    # published informatieobjecttypen stay protected
+    problem(c.request("DELETE", world.iot), 400, "nonFieldErrors")
+
+
+@_defect("child-type-on-published-zaaktype")
+def test_defect_child_type_on_published_zaaktype(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    extra = {"zaaktype": world.zaaktype, "omschrijving": "Extra",
+             "omschrijvingGeneriek": "adviseur"}
+    assert c.post(c.url("catalogi", "/roltypen"), extra).status_code == 201
+    # changing an existing child type is still refused
+    problem(c.request("PATCH", world.roltype, json={"omschrijving": "X"}), 400, "zaaktype")
+
+
+@_defect("overlapping-validity")
+def test_defect_overlapping_validity(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    zt = c.create(c.url("catalogi", "/zaaktypen"), zaaktype_body(world.catalogus, "ZT-1"))["url"]
+    for n in (1, 2):
+        body = {"omschrijving": f"S{n}", "volgnummer": n, "zaaktype": zt}
+        c.create(c.url("catalogi", "/statustypen"), body)
+    assert _resultaattype(c, zt).status_code == 201
+    c.create(
+        c.url("catalogi", "/roltypen"),
+        {"zaaktype": zt, "omschrijving": "Melder", "omschrijvingGeneriek": "initiator"},
+    )
+    resp = c.post(zt + "/publish")  # overlaps the published ZT-1 of the world: accepted anyway
+    assert resp.status_code == 200 and resp.json()["concept"] is False
+
+
+def test_chunked_upload_in_bestandsdelen(
+    c: Client, world: World, spec_paths: dict[str, Path]
+) -> None:
+    content = bytes(range(256)) * 10  # 2560 bytes: three parts of at most 1024
+    body = {k: v for k, v in document_body(world.iot).items() if k != "inhoud"}
+    created = c.post(
+        c.url("documenten", "/enkelvoudiginformatieobjecten"),
+        {**body, "bestandsomvang": len(content)},
+    )
+    assert conforms(spec_paths, "documenten", "enkelvoudiginformatieobject_create", created) == []
+    doc = created.json()
+    assert doc["locked"] is True and doc["lock"] and doc["inhoud"] is None
+    parts = doc["bestandsdelen"]
+    assert [p["omvang"] for p in parts] == [1024, 1024, 512]
+    problem(c.post(doc["url"] + "/unlock", {"lock": doc["lock"]}), 400, "nonFieldErrors",
+            "incomplete-upload")
+    wrong = c.request("PUT", parts[0]["url"], data={"lock": "x"}, files={"inhoud": b"x" * 1024})
+    problem(wrong, 400, "nonFieldErrors", "incorrect-lock-id")
+    short = c.request("PUT", parts[0]["url"], data={"lock": doc["lock"]}, files={"inhoud": b"x"})
+    problem(short, 400, "inhoud", "file-size")
+    assert c.request("PUT", parts[0]["url"], json={"lock": doc["lock"]}).status_code == 415
+    offset = 0
+    for part in parts:
+        chunk = content[offset : offset + part["omvang"]]
+        offset += part["omvang"]
+        resp = c.request(
+            "PUT", part["url"], data={"lock": doc["lock"]}, files={"inhoud": ("deel", chunk)}
+        )
+        assert conforms(spec_paths, "documenten", "bestandsdeel_update", resp) == []
+        assert resp.json()["voltooid"] is True
+    assert c.post(doc["url"] + "/unlock", {"lock": doc["lock"]}).status_code == 204
+    after = c.get(doc["url"]).json()
+    assert after["locked"] is False and after["bestandsdelen"] == []
+    assert after["bestandsomvang"] == len(content)
+    assert c.get(after["inhoud"]).content == content

@@ -15,6 +15,9 @@ from .contract import ContractOutcome
 from .suites import SuiteOutcome
 
 MAX_EVIDENCE = 5
+#: A suite test that skips with this prefix says the rule does not apply to this target
+#: (e.g. TLS on a plain-http loopback target): disclosed like ``not_tested``, not undecided.
+NOT_APPLICABLE = "not applicable:"
 
 
 def attribute(profile: Profile, contract: dict[str, ContractOutcome], suites: SuiteOutcome,
@@ -29,7 +32,8 @@ def attribute(profile: Profile, contract: dict[str, ContractOutcome], suites: Su
 def _requirement(profile: Profile, req: Requirement, contract: dict[str, ContractOutcome],
                  suites: SuiteOutcome, blocked: str | None) -> RequirementResult:
     result = RequirementResult(id=req.id, level=req.level, class_=req.class_, title=req.title,
-                               source=req.source, outcome="skipped", not_tested=req.not_tested)
+                               source=req.source, outcome="skipped", not_tested=req.not_tested,
+                               part=req.part, inherited=req.inherited)
     if req.not_tested is not None:
         result.message = f"not tested: {req.not_tested}"
         return result
@@ -45,6 +49,11 @@ def _requirement(profile: Profile, req: Requirement, contract: dict[str, Contrac
     result.outcome = combine_outcomes([c.outcome for c in result.checks])
     result.evidence = result.evidence[:MAX_EVIDENCE]
     result.message = _message(result)
+    reasons = [c.message.removeprefix("Skipped: ") for c in result.checks]
+    if result.outcome == "skipped" and reasons and all(
+            r.startswith(NOT_APPLICABLE) for r in reasons):
+        result.not_tested = "; ".join(dict.fromkeys(reasons))
+        result.message = result.not_tested
     return result
 
 

@@ -7,6 +7,8 @@ harness or the target ends in ``incomplete``, never in ``conformant``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import platform
 import time
 import uuid
@@ -59,7 +61,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             f"{target.source}: the target has no base_url for {', '.join(missing)}, which profile "
             f"{profile.id} tests. Add it under 'apis' (e.g. {missing[0]}: {{base_url: ...}})."
         )
-    specs = {s.api: load_standard_spec(s, options.resolver) for s in profile.tested_standards()}
+    specs = {s.api: load_standard_spec(s, options.resolver) for s in profile.tested_standards()
+             if not s.from_target}
     tokens = TokenSource(target.auth)
     limits = Limits(origins=target.origins(), timeout_s=options.timeout_s,
                     max_response_bytes=options.max_response_bytes, secrets=target.secrets())
@@ -72,9 +75,16 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     suites = SuiteOutcome({}, [], 0.0, None)
     stage_error: str | None = None
     prep = Preparation()
+    published: dict[str, dict[str, Any]] = {}
     try:
         progress("checking that the target answers")
         stage_error = _unreachable(clients)
+        for std in profile.tested_standards():
+            if std.from_target and stage_error is None:
+                progress(f"reading the OpenAPI document {target.apis[std.api]}/openapi.json")
+                published[std.api] = _published_spec(clients[std.api], notes)
+                if published[std.api].get("spec") is not None:
+                    specs[std.api] = published[std.api]["spec"]
         if stage_error is None:
             progress("preparing test data on the target")
             t = time.monotonic()
@@ -121,9 +131,16 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                                        f"{prep.error}"))
     verdict, reason = decide_verdict(requirements, profile.required_classes())
     requests = limits.requests_sent + sum(o.requests for o in contract.values())
+    summary = profile.summary()
+    for std in summary["standards"]:
+        if std.get("from_target"):
+            got = published.get(std["api"], {})
+            std["url"] = got.get("url") or f"{target.apis.get(std['api'], '')}/openapi.json"
+            std["sha256"] = got.get("sha256")
+            std["version"] = got.get("version") or std["version"]
     return RunResult(
         verdict=verdict, verdict_reason=reason, requirements=requirements,
-        profile=profile.summary(), target=target.summary(), findings=findings,
+        profile=summary, target=target.summary(), findings=findings,
         run={
             "id": str(uuid.uuid4()), "seed": options.seed, "budget": options.budget,
             "tool_version": __version__, "schemathesis_version": schemathesis.__version__,
@@ -132,6 +149,34 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             "timings": timings, "requests": requests, "notes": notes,
         },
     )
+
+
+def _published_spec(client: ApiClient, notes: list[str]) -> dict[str, Any]:
+    """The target's own ``openapi.json`` (for a standard with ``openapi: {from_target: true}``).
+
+    Read anonymously as the API Design Rules require, else with the run's credentials (so a
+    document behind auth still drives the run; the publish-openapi rule reports the fault).
+    Its sha256 goes into the results as the identity of what was tested.
+    """
+    url = f"{client.base_url}/openapi.json"
+    for auth in (False, True):
+        try:
+            resp = client.get(url, auth=auth)
+        except (httpx.HTTPError, ClientLimitError) as exc:
+            notes.append(f"the target's OpenAPI document {url} could not be read: {exc}")
+            return {"url": url}
+        if resp.status_code == 200:
+            try:
+                doc = json.loads(resp.content)
+            except ValueError:
+                doc = None
+            if isinstance(doc, dict) and isinstance(doc.get("paths"), dict):
+                info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+                return {"url": url, "spec": doc, "sha256": hashlib.sha256(resp.content).hexdigest(),
+                        "version": str(info.get("version", "")) or None}
+    notes.append(f"the target published no readable OpenAPI document at {url} "
+                 f"(HTTP {resp.status_code})")
+    return {"url": url}
 
 
 def _cleanup_note(cleanup: list[dict[str, Any]]) -> str:
@@ -179,4 +224,6 @@ def _suite_context(profile: Profile, target: Target, options: RunOptions,
         "timeout_s": options.timeout_s, "max_response_bytes": options.max_response_bytes,
         "fixtures": prep.fixtures,
         "api_versions": {s.api: s.version for s in profile.standards.values()},
+        # the APIs the profile tests (the API Design Rules check each of them)
+        "tested_apis": [s.api for s in profile.tested_standards()],
     }

@@ -41,6 +41,7 @@ class SuiteContext:
         self.max_response_bytes: int = data.get("max_response_bytes", 10 * 1024 * 1024)
         self.fixtures: dict[str, Any] = data.get("fixtures", {})
         self.api_versions: dict[str, str] = data.get("api_versions", {})
+        self.tested_apis: list[str] = data.get("tested_apis", [])
 
     def auth(self) -> AuthConfig:
         return AuthConfig(self.auth_type, self.client_id, self.secret)
@@ -179,6 +180,18 @@ def catalogi(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
 @pytest.fixture
 def documenten(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
     return _api(_conformance_clients, "documenten")
+
+
+@pytest.fixture
+def apis_under_test(suite_context: SuiteContext, _conformance_clients: dict[str, ApiClient]
+                    ) -> dict[str, ApiClient]:
+    """A client per API the profile tests (not its dependencies): what generic rules such as
+    the API Design Rules check, whichever standard the API implements."""
+    chosen = {api: _conformance_clients[api] for api in suite_context.tested_apis
+              if api in _conformance_clients}
+    if not chosen:
+        raise RuntimeError("the run names no tested API with a base URL on the target")
+    return chosen
 
 
 @pytest.fixture

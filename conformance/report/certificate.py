@@ -153,13 +153,15 @@ def _requirement(req: dict[str, Any], lang: str) -> dict[str, Any]:
     outcome = _outcome(key, lang)
     waiver = req.get("waiver")
     evidence = req.get("evidence") or []
-    show_message = req["outcome"] in ("failed", "error", "waived") and not evidence
+    show_message = req["outcome"] in ("failed", "error", "waived") and not evidence \
+        and not req.get("inherited")
     return {
         "id": req["id"], "anchor": re.sub(r"[^A-Za-z0-9_-]", "_", req["id"]),
         "level": t(lang, LEVEL_KEYS.get(req["level"], "level_must")),
         "title": _text(req.get("title"), lang), "source": req.get("source", ""),
         "link": _link(req.get("source", "")), "outcome": outcome["words"],
         "symbol": outcome["symbol"], "css": outcome["css"], "not_tested": req.get("not_tested"),
+        "inherited": req.get("inherited"),
         "message": _clip(req.get("message"), lang, 2000) if show_message else "",
         "waiver": {
             "reason": waiver.get("reason", ""), "approved_by": waiver.get("approved_by", ""),
@@ -171,7 +173,9 @@ def _requirement(req: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def _classes(results: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def _classes(results: dict[str, Any], lang: str, part: str | None = None
+             ) -> list[dict[str, Any]]:
+    """The classes of the profile's own requirements (``part`` None) or of one included one."""
     declared = results["profile"].get("classes", {})
     names = list(declared)
     names += [r["class"] for r in results["requirements"] if r["class"] not in names]
@@ -180,7 +184,8 @@ def _classes(results: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     out = []
     for name in names:
         info = declared.get(name, {})
-        reqs = [_requirement(r, lang) for r in results["requirements"] if r["class"] == name]
+        reqs = [_requirement(r, lang) for r in results["requirements"]
+                if r["class"] == name and r.get("part") == part]
         if not reqs:
             continue
         out.append({
@@ -191,10 +196,26 @@ def _classes(results: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return out
 
 
+def _parts(results: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Included profiles (e.g. the API Design Rules): each gets its own section."""
+    titles = {i["id"]: i.get("title") for i in results["profile"].get("includes") or []}
+    parts = list(dict.fromkeys(r["part"] for r in results["requirements"] if r.get("part")))
+    out = []
+    for part in parts:
+        inherited = sum(1 for r in results["requirements"]
+                        if r.get("part") == part and r.get("inherited"))
+        out.append({"id": part, "anchor": re.sub(r"[^A-Za-z0-9_-]", "_", part),
+                    "title": _text(titles.get(part), lang) or part,
+                    "inherited": t(lang, "part_inherited", count=inherited) if inherited else "",
+                    "classes": _classes(results, lang, part)})
+    return out
+
+
 def _explanation(results: dict[str, Any], lang: str) -> str:
     required = {n for n, c in results["profile"].get("classes", {}).items() if c.get("required")}
     decisive = [r for r in results["requirements"]
-                if r["level"] == "MUST" and r["class"] in required and not r.get("not_tested")]
+                if r["level"] == "MUST" and r["class"] in required and not r.get("not_tested")
+                and not r.get("inherited")]
     failed = [r["id"] for r in decisive if r["outcome"] == "failed"]
     undecided = [r["id"] for r in decisive if r["outcome"] in ("error", "skipped")]
     waived = [r["id"] for r in decisive if r["outcome"] == "waived"]
@@ -284,11 +305,15 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
             "id": profile["id"], "version": profile["version"],
             "title": _text(profile["title"], lang), "sha256": profile["sha256"],
             "component": _text((profile.get("gemma") or {}).get("component"), lang),
+            "includes": [{"id": i.get("id", ""), "version": i.get("version", ""),
+                          "sha256": i.get("sha256", "")} for i in profile.get("includes") or []],
         },
-        "standards": [{**s, "refs": s.get("refs") or []} for s in profile.get("standards", [])],
+        "standards": [{"from_target": False, **s, "refs": s.get("refs") or []}
+                      for s in profile.get("standards", [])],
         "apis": [{"name": k, "url": v} for k, v in results["target"].get("apis", {}).items()],
         "legend": [_outcome(k, lang) for k in SYMBOLS],
         "classes": _classes(results, lang),
+        "parts": _parts(results, lang),
         "waivers": waivers,
         "findings": [{
             "kind": f.get("kind", ""), "message": _clip(f.get("message"), lang, 2000),

@@ -98,6 +98,16 @@ NL: dict[str, str] = {
     "outcome_waived": "Ontheffing",
     "outcome_not_tested": "Niet getest",
     "not_tested_reason": "Niet getest: {reason}",
+    "inherited_reason": "Overgenomen uit de standaard – telt niet mee in het oordeel: {reason}",
+    "section_part": "{title}",
+    "part_explain": "Deze regels (profiel {id}) gelden voor elke overheids-API en worden apart "
+                    "gerapporteerd. Regels die de standaard zelf niet volgt, zijn gemarkeerd als "
+                    "'overgenomen uit de standaard': de uitkomst staat erbij, maar telt niet mee "
+                    "tegen de leverancier.",
+    "part_inherited": "{count} regel(s) overgenomen uit de standaard.",
+    "spec_from_target": "(de eigen OpenAPI-beschrijving van de leverancier, gelezen tijdens de "
+                        "test)",
+    "fact_included_profile": "Opgenomen profiel",
     "waiver_inline": "Ontheffing: {reason} (goedgekeurd door {approved_by}, geldig tot en met "
                      "{expires})",
     "source_link": "normtekst",
@@ -231,6 +241,15 @@ EN: dict[str, str] = {
     "outcome_waived": "Waived",
     "outcome_not_tested": "Not tested",
     "not_tested_reason": "Not tested: {reason}",
+    "inherited_reason": "Inherited from the standard – not counted in the verdict: {reason}",
+    "section_part": "{title}",
+    "part_explain": "These rules (profile {id}) hold for every government API and are reported "
+                    "separately. Rules the standard itself does not follow are marked "
+                    "'inherited from the standard': their outcome is shown but never counted "
+                    "against the supplier.",
+    "part_inherited": "{count} rule(s) inherited from the standard.",
+    "spec_from_target": "(the supplier's own OpenAPI description, read during the test)",
+    "fact_included_profile": "Included profile",
     "waiver_inline": "Waiver: {reason} (approved by {approved_by}, valid until {expires})",
     "source_link": "normative text",
     "evidence_summary": "Show evidence for {id} ({count})",
