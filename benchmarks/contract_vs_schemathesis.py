@@ -50,10 +50,13 @@ class Counter:
         await self.app(scope, receive, send)
 
 
-def timed(cmd: list[str], env: dict[str, str], counter: Counter) -> tuple[float, int, int]:
+def timed(cmd: list[str], env: dict[str, str], counter: Counter, cwd: Path
+          ) -> tuple[float, int, int]:
+    """Wall time, requests served and exit code; run in ``cwd`` (schemathesis writes its
+    crash cache into the working folder)."""
     before = counter.count
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=cwd)
     wall = time.perf_counter() - start
     return wall, counter.count - before, proc.returncode
 
@@ -95,7 +98,7 @@ def main() -> int:
             wall, requests, code = timed(
                 [sys.executable, "-m", "conformance", "run", "--target", str(target),
                  "--budget", args.budget, "--seed", str(args.seed), "--out", str(out),
-                 "--offline"], env, counter)
+                 "--offline"], env, counter, work)
             rows["conformance run"].append((wall, requests))
             timings = json.loads((out / "results.json").read_text())["run"]["timings"]
             rows["contract pass"].append((timings["contract:zaken"], 0))
@@ -106,7 +109,7 @@ def main() -> int:
                    "--phases", phases, "--max-redirects", "0"]
             for op in operations:
                 cmd += ["--include-operation-id", op]
-            wall, requests, _ = timed(cmd, env, counter)
+            wall, requests, _ = timed(cmd, env, counter, work)
             rows["schemathesis run"].append((wall, requests))
             print(f"round {i + 1}: conformance exit {code}", file=sys.stderr)
 
