@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import hypothesis.configuration
 import schemathesis
 from schemathesis import engine
 from schemathesis.engine import Status, events
 
 from ..profiles import SCHEMATHESIS_CHECKS
 from ..redact import redact_headers, redact_text, redact_url
+from ..specs import default_cache_dir
 from . import zgw_data
 from .budget import Budget
 
@@ -102,6 +105,9 @@ def _operation_ids(spec: dict[str, Any]) -> dict[str, str]:
 
 def run_contract(spec: dict[str, Any], settings: ContractSettings,
                  adapter: Any) -> ContractOutcome:
+    # Hypothesis keeps a constants cache under ./.hypothesis; not in the user's folder
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        hypothesis.configuration.set_hypothesis_home_dir(default_cache_dir().parent / "hypothesis")
     schema = schemathesis.openapi.from_dict(spec, config=_config(settings))
     if settings.operations:
         schema = schema.include(operation_id=list(settings.operations))
