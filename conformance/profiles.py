@@ -208,10 +208,12 @@ def _include(profile: Profile, inc: dict[str, Any], where: str,
         if req.id in own:
             raise ProfileError(f"{where}: requirement id '{req.id}' of '{name}' is also a "
                                f"requirement of '{profile.id}'; ids are stable keys")
-        if any(isinstance(c, SchemathesisCheck) for c in req.checks):
-            raise ProfileError(f"{where}: requirement '{req.id}' of '{name}' uses a schemathesis "
-                               "check; included profiles may only use suite checks")
         rule = applicability.get(req.id, "applies")
+        applies = not (isinstance(rule, dict) and "not_applicable" in rule)
+        if applies and any(isinstance(c, SchemathesisCheck) for c in req.checks):
+            raise ProfileError(f"{where}: requirement '{req.id}' of '{name}' uses a schemathesis "
+                               "check over the included profile's own API; mark it "
+                               "not_applicable (the including profile tests its pinned standard)")
         req.part = included.id
         req.class_ = into or req.class_
         if isinstance(rule, dict) and "inherited" in rule:

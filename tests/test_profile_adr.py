@@ -56,7 +56,11 @@ ADR_DEFECTS = {
 THIRD_PARTY_DEFECTS = {
     "no-api-version": "ADR-version-header",
     "trailing-slash-redirect": "ADR-no-trailing-slash",
+    # breaks the API's own published contract: found by the schemathesis pass over it
+    "types-wrong-shape": "ADR-OAS-conformance",
 }
+#: requirements checked against the supplier's own document by generated traffic
+OWN_CONTRACT = "ADR-OAS-conformance"
 
 
 # --- the profile and its composition ----------------------------------------------------------
@@ -68,7 +72,10 @@ def test_adr_profile_has_one_requirement_per_technical_rule():
     for rule, rid in TECHNICAL.items():
         assert rid in reqs and reqs[rid].source.endswith(rule), rule
         assert reqs[rid].checks and reqs[rid].not_tested is None, rid
-    functional = [r for r in profile.requirements if r.id not in TECHNICAL.values()]
+    own = reqs[OWN_CONTRACT]
+    assert {c.api for c in own.checks} == {"api"} and profile.standards["api"].from_target
+    functional = [r for r in profile.requirements
+                  if r.id not in TECHNICAL.values() and r.id != OWN_CONTRACT]
     assert len(functional) >= 15
     assert all(r.not_tested and "needs human judgement" in r.not_tested for r in functional)
     std = profile.tested_standards()[0]
@@ -94,9 +101,20 @@ def _including(tmp_path: Path, applicability: str) -> Path:
     head, _, rest = text.partition("includes:\n")
     _, _, tail = rest.partition("\nrequirements:\n")
     path = tmp_path / "p.yaml"
+    own_contract = "      ADR-OAS-conformance: {not_applicable: the pinned standard is tested}\n"
     path.write_text(head + "includes:\n  - profile: adr-2.1\n    applicability:\n"
-                    + applicability + "\nrequirements:\n" + tail, encoding="utf-8")
+                    + own_contract + applicability + "\nrequirements:\n" + tail,
+                    encoding="utf-8")
     return path
+
+
+def test_including_a_schemathesis_rule_needs_not_applicable(tmp_path):
+    path = _including(tmp_path, "      ADR-semver: applies")
+    text = path.read_text(encoding="utf-8").replace(
+        "      ADR-OAS-conformance: {not_applicable: the pinned standard is tested}\n", "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError, match="ADR-OAS-conformance.*mark it not_applicable"):
+        load_profile_file(path)
 
 
 def test_not_applicable_and_unknown_rule(tmp_path):
@@ -194,6 +212,8 @@ def test_third_party_api_through_target_url_alone(tmp_path):
     outcomes = {r["id"]: r["outcome"] for r in results["requirements"]}
     for rid in set(TECHNICAL.values()) - {"ADR-transport-tls"}:
         assert outcomes[rid] == "passed", (rid, output)
+    own = next(r for r in results["requirements"] if r["id"] == OWN_CONTRACT)
+    assert own["outcome"] == "passed" and all(c["executed"] > 0 for c in own["checks"]), own
     standard = results["profile"]["standards"][0]
     assert standard["from_target"] and standard["version"] == "1.2.0"
     assert standard["url"].endswith("/api/v1/openapi.json") and len(standard["sha256"]) == 64
