@@ -111,7 +111,10 @@ class Factory:
     # --- Catalogi -------------------------------------------------------------
 
     def catalogus(self) -> dict[str, Any]:
-        letters = "".join(self.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
+        # (domein, rsin) is unique on the target: not from the seeded rng, so a rerun with the
+        # same seed against a supplier that kept its data does not collide with the last run
+        fresh = random.Random(uuid.uuid4().int)
+        letters = "".join(fresh.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
         return self.create(self.catalogi, "catalogussen", {
             "domein": letters, "rsin": self.rsin(),
             "contactpersoonBeheerNaam": "GEMMA conformance harness",

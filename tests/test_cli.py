@@ -61,3 +61,26 @@ def test_serve_reference_by_hand(spec_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
+    """A rerun with the seed of an earlier run must not trip over that run's leftovers."""
+    import random
+
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.auth import TokenSource
+    from conformance.client import ApiClient, Limits
+    from conformance.reference import reference_spec_paths
+    from conformance.targets import AuthConfig, origin_of
+    from conformance.zgw import Factory
+
+    secret = "x" * 40
+    with ReferenceServer(spec_paths=reference_spec_paths(resolver), client_id="c",
+                         secret=secret) as server:
+        url = server.api_url("catalogi")
+        tokens = TokenSource(AuthConfig("jwt-zgw", "c", secret))
+        for _ in range(2):
+            client = ApiClient(url, Limits(origins={origin_of(url)}), tokens)
+            Factory(catalogi=client, rng=random.Random(42)).zaaktype_set()
+            client.close()
