@@ -23,7 +23,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
 from ..zgw import Factory
-from .zgw_data import _negative, _path_url, date_query_params
+from .zgw_data import _negative, _path_url, date_query_params, positive_query
 
 CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype")
 # Fields that point at registries outside the target (Selectielijst, other zaaktypen,
@@ -92,17 +92,11 @@ class CatalogiAdapter:
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        if case.query and not _negative(meta, ParameterLocation.QUERY):
-            for rule in self.ignored_query:
-                if rule.get("operation") in (None, operation_id):
-                    case.query.pop(rule["param"], None)
-            if "status" in case.query:
-                # typed as a free string in the OAS; the standard knows three values
-                case.query["status"] = self.rng.choice(STATUS_CHOICES)
-            for name in {*self.date_query.get(operation_id, ()), *DATE_QUERY}:
-                if name in case.query:
-                    day = 1 + self.rng.randrange(28)
-                    case.query[name] = f"{2020 + self.rng.randrange(8)}-0{1 + day % 9}-{day:02d}"
+        dates = {*self.date_query.get(operation_id, ()), *DATE_QUERY}
+        if (positive_query(case, self.ignored_query, dates, self.rng)
+                and "status" in case.query):
+            # typed as a free string in the OAS; the standard knows three values
+            case.query["status"] = self.rng.choice(STATUS_CHOICES)
         resource, _, action = operation_id.partition("_")
         if not _negative(meta, ParameterLocation.PATH):
             with self._lock:

@@ -25,7 +25,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
 from ..zgw import Factory, ZaaktypeSet
-from .zgw_data import _negative, _path_url, date_query_params
+from .zgw_data import _negative, _path_url, date_query_params, positive_query
 
 DOCUMENT = "enkelvoudiginformatieobject"
 LANGUAGES = ("nld", "eng", "fry", "ger", "fre")
@@ -61,14 +61,8 @@ class DocumentenAdapter:
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        if case.query and not _negative(meta, ParameterLocation.QUERY):
-            for rule in self.ignored_query:
-                if rule.get("operation") in (None, operation_id):
-                    case.query.pop(rule["param"], None)
-            for name in self.date_query.get(operation_id, ()):
-                if name in case.query:
-                    day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
-                    case.query[name] = day.isoformat()
+        if positive_query(case, self.ignored_query, self.date_query.get(operation_id, ()),
+                          self.rng):
             for name in DATETIME_QUERY.get(operation_id, ()):
                 if name in case.query:
                     day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
