@@ -9,12 +9,9 @@ nor cries wolf.
 from __future__ import annotations
 
 import pytest
+from runs import SEED, assert_clean, assert_defect, certify
 
-from conformance.engine.execute import RunOptions, execute
-from conformance.profiles import load_profile
-from conformance.reference import defects, embedded_target
-
-SEED = 20261128
+from conformance.reference import defects
 
 # defect -> (requirements that must fail, requirements that may also fail as a direct
 # consequence of the same defect). Anything else failing is a false alarm.
@@ -51,17 +48,6 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-def certify(resolver, tmp_path, *defect_names: str):
-    profile = load_profile("zrc-1.5")
-    with embedded_target(resolver, frozenset(defect_names)) as target:
-        return execute(profile, target, RunOptions(seed=SEED, budget="quick",
-                                                   out_dir=tmp_path, resolver=resolver))
-
-
-def _by_outcome(result, outcome: str, level: str = "MUST") -> set[str]:
-    # inherited rules (the standard itself breaks them) are reported, never counted
-    return {r.id for r in result.requirements
-            if r.outcome == outcome and r.level == level and r.inherited is None}
 
 
 def test_defect_table_covers_every_switch():
@@ -77,18 +63,8 @@ def test_defect_table_covers_every_switch():
 
 @pytest.mark.slow
 def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
-    result = certify(resolver, tmp_path)
-    assert _by_outcome(result, "failed") == set(), [
-        (r.id, r.message, [e.message for e in r.evidence]) for r in result.requirements
-        if r.outcome == "failed"]
-    assert _by_outcome(result, "error") == set(), [
-        (r.id, r.message) for r in result.requirements if r.outcome == "error"]
-    assert result.verdict == "conformant"
-    # every tested requirement really ran its checks
-    for req in result.requirements:
-        if req.not_tested is None and req.inherited is None:
-            assert req.checks and all(c.outcome == "passed" and c.executed > 0
-                                      for c in req.checks), req.id
+    result = certify("zrc-1.5", resolver, tmp_path)
+    assert_clean(result)
     assert result.run["seed"] == SEED and result.run["budget"] == "quick"
 
 
@@ -96,13 +72,4 @@ def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
 @pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
 def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
     must_fail, may_fail = DEFECT_TABLE[defect]
-    result = certify(resolver, tmp_path, defect)
-    failed = _by_outcome(result, "failed")
-    assert result.verdict == "not_conformant", (result.verdict, result.verdict_reason)
-    assert must_fail <= failed, f"{defect}: expected {sorted(must_fail)}, got {sorted(failed)}"
-    unrelated = failed - must_fail - may_fail
-    assert not unrelated, f"{defect}: unrelated MUST requirements failed: " + "; ".join(
-        f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
-    for req in result.requirements:
-        if req.id in must_fail:
-            assert req.evidence, f"{req.id} failed without evidence"
+    assert_defect(certify("zrc-1.5", resolver, tmp_path, defect), defect, must_fail, may_fail)

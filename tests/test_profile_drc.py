@@ -7,12 +7,11 @@ run not conformant, failing exactly the requirement(s) that defect breaks (the t
 from __future__ import annotations
 
 import pytest
+from runs import assert_clean, assert_defect, certify
 
-from conformance.engine.execute import RunOptions, execute
 from conformance.profiles import load_profile
-from conformance.reference import defects, embedded_target
+from conformance.reference import defects
 
-SEED = 20261128
 PROFILE = "drc-1.4"
 RULES = [f"drc-{n:03d}" for n in range(1, 10)]
 # rules the profile must test (not merely list)
@@ -28,15 +27,6 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-def certify(resolver, tmp_path, *defect_names: str):
-    profile = load_profile(PROFILE)
-    with embedded_target(resolver, frozenset(defect_names)) as target:
-        return execute(profile, target, RunOptions(seed=SEED, budget="quick",
-                                                   out_dir=tmp_path, resolver=resolver))
-
-
-def _by_outcome(result, outcome: str, level: str = "MUST") -> set[str]:
-    return {r.id for r in result.requirements if r.outcome == outcome and r.level == level}
 
 
 def test_profile_covers_every_documenten_rule():
@@ -64,30 +54,12 @@ def test_defect_table_names_known_switches():
 
 @pytest.mark.slow
 def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
-    result = certify(resolver, tmp_path)
-    assert _by_outcome(result, "failed") == set(), [
-        (r.id, r.message, [e.message for e in r.evidence]) for r in result.requirements
-        if r.outcome == "failed"]
-    assert _by_outcome(result, "error") == set(), [
-        (r.id, r.message) for r in result.requirements if r.outcome == "error"]
-    assert result.verdict == "conformant"
-    for req in result.requirements:
-        if req.not_tested is None:
-            assert req.checks and all(c.outcome == "passed" and c.executed > 0
-                                      for c in req.checks), req.id
+    result = certify(PROFILE, resolver, tmp_path)
+    assert_clean(result)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
 def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
     must_fail, may_fail = DEFECT_TABLE[defect]
-    result = certify(resolver, tmp_path, defect)
-    failed = _by_outcome(result, "failed")
-    assert result.verdict == "not_conformant", (result.verdict, result.verdict_reason)
-    assert must_fail <= failed, f"{defect}: expected {sorted(must_fail)}, got {sorted(failed)}"
-    unrelated = failed - must_fail - may_fail
-    assert not unrelated, f"{defect}: unrelated MUST requirements failed: " + "; ".join(
-        f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
-    for req in result.requirements:
-        if req.id in must_fail:
-            assert req.evidence, f"{req.id} failed without evidence"
+    assert_defect(certify(PROFILE, resolver, tmp_path, defect), defect, must_fail, may_fail)

@@ -1,0 +1,57 @@
+"""Whole certification runs against the embedded reference supplier, for the profile tests.
+
+One place for "run profile P with these defects switched on" and for what a clean run and
+a defect run must show, so every profile's table is judged by the same rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.engine.execute import RunOptions, execute
+from conformance.profiles import load_profile
+from conformance.reference import embedded_target
+from conformance.results import RunResult
+
+SEED = 20261128
+
+
+def certify(profile_id: str, resolver, out_dir: Path, *defects: str) -> RunResult:
+    profile = load_profile(profile_id)
+    with embedded_target(resolver, frozenset(defects)) as target:
+        return execute(profile, target, RunOptions(seed=SEED, budget="quick", out_dir=out_dir,
+                                                   resolver=resolver))
+
+
+def counted(result: RunResult, outcome: str, level: str = "MUST") -> set[str]:
+    """Requirement ids with this outcome that count (inherited rules never do)."""
+    return {r.id for r in result.requirements
+            if r.outcome == outcome and r.level == level and r.inherited is None}
+
+
+def assert_clean(result: RunResult) -> None:
+    """Conformant, nothing failed or undecided, and every tested requirement really ran."""
+    assert counted(result, "failed") == set(), [
+        (r.id, r.message, [e.message for e in r.evidence]) for r in result.requirements
+        if r.outcome == "failed"]
+    assert counted(result, "error") == set(), [
+        (r.id, r.message) for r in result.requirements if r.outcome == "error"]
+    assert result.verdict == "conformant"
+    for req in result.requirements:
+        if req.not_tested is None and req.inherited is None:
+            assert req.checks and all(c.outcome == "passed" and c.executed > 0
+                                      for c in req.checks), req.id
+
+
+def assert_defect(result: RunResult, defect: str, must_fail: set[str],
+                  may_fail: set[str]) -> None:
+    """Not conformant; the expected requirements fail with evidence; no false alarm."""
+    failed = counted(result, "failed")
+    assert result.verdict == "not_conformant", (result.verdict, result.verdict_reason)
+    assert must_fail <= failed, f"{defect}: expected {sorted(must_fail)}, got {sorted(failed)}"
+    unrelated = failed - must_fail - may_fail
+    assert not unrelated, f"{defect}: unrelated MUST requirements failed: " + "; ".join(
+        f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
+    for req in result.requirements:
+        if req.id in must_fail:
+            assert req.evidence, f"{req.id} failed without evidence"
