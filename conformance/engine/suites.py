@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -86,6 +87,7 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     if res_file.exists():
         for record in json.loads(res_file.read_text(encoding="utf-8")):
             records.setdefault(record["ref"], []).append(record)
-    ctx_file.unlink(missing_ok=True)
+    # the scratch files are not artefacts: read, then gone (only the swept artefacts remain)
+    shutil.rmtree(work_dir, ignore_errors=True)
     return SuiteOutcome(records, errors, time.monotonic() - started,
                         report_html if report_html and report_html.exists() else None)
