@@ -111,6 +111,9 @@ class DataAdapter:
 
     def _adapt_body(self, resource: str, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
+        # `_expand` is what a server embeds in its answers (ZGW expand); the OAS does not mark
+        # it readOnly, so generated bodies carry it, deep and with overlapping oneOf geometry
+        body.pop("_expand", None)
         for name in DROP_FIELDS.get(resource, ()):
             body.pop(name, None)
         if resource == "zaak":
@@ -123,8 +126,11 @@ class DataAdapter:
                 body["identificatie"] = known.get("identificatie")  # cannot change on update
             if body.get("archiefstatus") not in (None, "nog_te_archiveren"):
                 body["archiefstatus"] = "nog_te_archiveren"  # zrc-022 needs archived documents
-            if body.get("betalingsindicatie") == "nvt":
-                body.pop("laatsteBetaaldatum", None)  # zrc-014
+            # zrc-014: no laatsteBetaaldatum with betalingsindicatie nvt, also when a partial
+            # update leaves an nvt the zaak already has
+            indicatie = body.get("betalingsindicatie", (known or {}).get("betalingsindicatie"))
+            if indicatie == "nvt":
+                body.pop("laatsteBetaaldatum", None)
             elif body.get("laatsteBetaaldatum"):
                 body["laatsteBetaaldatum"] = "2020-01-01T12:00:00Z"  # may not lie in the future
             if action == "partial_update":
@@ -175,9 +181,11 @@ class DataAdapter:
         return zaak["url"]
 
     def observe(self, case: Any, response: Any) -> None:
-        """Remember created sub-resources; re-create the prepared zaak if a test deleted it."""
+        """Remember what the target holds now (created and updated objects); re-create the
+        prepared zaak if a test deleted it."""
         method = case.method.upper()
-        if method == "POST" and response.status_code == 201:
+        if (method == "POST" and response.status_code == 201) or (
+                method in ("PUT", "PATCH") and response.status_code == 200):
             with contextlib.suppress(ValueError, AttributeError):
                 self.remember(response.json())
         elif (method == "DELETE" and response.status_code in (200, 204)
