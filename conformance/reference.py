@@ -16,16 +16,21 @@ from .profiles import load_profile
 from .specs import SpecResolver
 from .targets import AuthConfig, Supplier, Target
 
-# The supplier serves the baseline versions pinned by the zrc-1.5 profile.
-REFERENCE_PROFILE = "zrc-1.5"
 DEFAULT_CLIENT_ID = "conformance"
 DEFAULT_SECRET = "reference-secret-change-me"
-APIS = ("zaken", "catalogi", "documenten")
+#: API the supplier serves -> the profile whose pinned spec (baseline version) it serves.
+SPEC_PROFILES: dict[str, str] = {
+    "zaken": "zrc-1.5",
+    "catalogi": "zrc-1.5",
+    "documenten": "zrc-1.5",
+}
+APIS = tuple(SPEC_PROFILES)
 
 
 def reference_spec_paths(resolver: SpecResolver) -> dict[str, Path]:
-    profile = load_profile(REFERENCE_PROFILE)
-    return {api: resolver.resolve(profile.standards[api].openapi) for api in APIS}
+    profiles = {pid: load_profile(pid) for pid in set(SPEC_PROFILES.values())}
+    return {api: resolver.resolve(profiles[pid].standards[api].openapi)
+            for api, pid in SPEC_PROFILES.items()}
 
 
 def defects() -> dict[str, str]:
