@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     pval = psub.add_parser("validate", help="validate a profile file")
     pval.add_argument("file", type=Path)
     pval.set_defaults(func=_cmd_profiles_validate)
+    pcov = psub.add_parser("coverage", help="per profile: the ZGW rule ids, checks per rule, "
+                           "untested rules with the reason")
+    pcov.add_argument("profile", nargs="*", help="profile ids or files (default: all built-in)")
+    pcov.add_argument("--json", action="store_true")
+    pcov.add_argument("--strict", action="store_true",
+                      help="exit 1 when an official rule id has no requirement in these profiles")
+    pcov.set_defaults(func=_cmd_profiles_coverage)
     profiles.set_defaults(func=lambda a: (profiles.print_help(), EXIT_USAGE)[1])
 
     keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing certificates")
@@ -248,6 +255,15 @@ def _cmd_profiles_show(args: argparse.Namespace) -> int:
         checks = ", ".join(c for ch in r.checks for c in ch.ids()) or f"not tested: {r.not_tested}"
         print(f"  {r.id:26} {r.level:6} {r.class_:10} {r.title['en']}\n{'':30}{checks}")
     return 0
+
+
+def _cmd_profiles_coverage(args: argparse.Namespace) -> int:
+    from .coverage import as_json, profile_coverage, render_text, uncovered_rules
+
+    coverages = [profile_coverage(load_profile(p)) for p in args.profile or builtin_profile_ids()]
+    print(json.dumps(as_json(coverages), indent=2, ensure_ascii=False) if args.json
+          else render_text(coverages))
+    return 1 if args.strict and uncovered_rules(coverages) else 0
 
 
 def _cmd_profiles_validate(args: argparse.Namespace) -> int:

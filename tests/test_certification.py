@@ -24,7 +24,8 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
         # every rule whose check reads the error body (invalidParams) also sees the defect
         {"ZGW-unknown-query-param", "ZGW-rsin", "ZGW-pagination", "ZGW-jwt-auth", "ZGW-crs",
          "zrc-001", "zrc-002", "zrc-013", "zrc-014", "zrc-016", "zrc-017", "zrc-018",
-         "zrc-019", "zrc-020", "ZRC-OAS-schema"},
+         "zrc-019", "zrc-020", "ZRC-OAS-schema", "zrc-003", "zrc-004", "zrc-011", "zrc-012",
+         "zrc-015", "zrc-022"},
     ),
     "pagination-count-wrong": ({"ZGW-pagination"}, set()),
     "filter-ignored": ({"ZGW-filters"}, set()),
@@ -33,6 +34,7 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
                                                       "ZGW-problem-json"}),
     "rsin-not-validated": ({"ZGW-rsin"}, set()),
     "close-without-einddatum": ({"zrc-007"}, set()),
+    "archive-date-from-einddatum": ({"zrc-021"}, set()),
     "delete-soft": ({"zrc-023"}, {"ZRC-OAS-deletion"}),
     "etag-ignored": ({"ZGW-etag"}, set()),
     "crs-not-required": ({"ZGW-crs"}, {"ZRC-OAS-required-headers", "ZRC-OAS-negative"}),

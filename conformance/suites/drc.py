@@ -10,41 +10,41 @@ Updates of a document need its lock (drc-009), so tests that change a document l
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from ..auth import jwt_zgw_token
 from ..client import ApiClient
-from ..zgw import Factory, ZaaktypeSet, invalid_rsin
+from ..zgw import Factory, ZaaktypeSet
 from ._helpers import (
-    MAX_PAGES,
     adopt,
     body_or_none,
     create,
     expect_status,
     fetch,
     json_object,
-    link_on_target,
     list_urls,
-    page_shape,
-    problem,
     rejected_field,
     summary,
     validation_problem,
     where,
 )
+from .generic_checks import (
+    check_api_version_header,
+    check_errors_are_problem_json,
+    check_etag_head_conditional,
+    check_jwt_zgw_auth,
+    check_openapi_discovery,
+    check_pagination,
+    check_rsin_elfproef,
+    check_unknown_query_parameter_rejected,
+    unknown_uuid,
+)
 
 DOCS = "enkelvoudiginformatieobjecten"
-
-
-def _unknown_uuid(factory: Factory) -> str:
-    return str(uuid.UUID(int=factory.rng.getrandbits(128), version=4))
 
 
 def _urls(items: list[dict[str, Any]]) -> list[Any]:
@@ -113,56 +113,13 @@ def _zaak_with_document(factory: Factory, types: ZaaktypeSet) -> tuple[dict[str,
 
 def test_pagination(documenten: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet) -> None:
     """GET /enkelvoudiginformatieobjecten is paginated as {count, next, previous, results}."""
-    for _ in range(2):
-        factory.document(zaaktype_set.informatieobjecttype)
-    what = f"pagination of GET /{DOCS}"
-    first = documenten.get(DOCS)
-    page1 = page_shape(first, what)
-    assert page1["count"] >= 2, (
-        f"{what}: two documents were just created, but 'count' of {where(first)} is "
-        f"{page1['count']}"
-    )
-    assert page1["previous"] is None, (
-        f"{what}: the first page has no previous page, so 'previous' must be null; got "
-        f"{page1['previous']!r}"
-    )
-    seen = [i.get("url") if isinstance(i, dict) else i for i in page1["results"]]
-    body, pages = page1, 1
-    while body["next"] and pages < MAX_PAGES:
-        link_on_target(body["next"], documenten, "next", what)
-        assert parse_qs(urlsplit(body["next"]).query).get("page") == [str(pages + 1)], (
-            f"{what}: 'next' of page {pages} must be the list URL with page={pages + 1}, got "
-            f"{body['next']!r}"
-        )
-        body = page_shape(documenten.get(body["next"]), what)
-        pages += 1
-        seen.extend(i.get("url") if isinstance(i, dict) else i for i in body["results"])
-    if body["next"] is None:
-        assert len(seen) == page1["count"], (
-            f"{what}: 'count' is {page1['count']} but walking all {pages} page(s) via 'next' "
-            f"gave {len(seen)} items"
-        )
-    explicit = page_shape(documenten.get(DOCS, params={"page": 1}), what)
-    assert explicit["count"] == page1["count"] and _urls(explicit["results"]) == _urls(
-        page1["results"]), (
-        f"{what}: GET /{DOCS}?page=1 must give the same result as GET /{DOCS}; got count "
-        f"{explicit['count']} vs {page1['count']}"
-    )
-    size = len(page1["results"]) or 1
-    last = 1 if page1["next"] is None else math.ceil(page1["count"] / size)
-    for page in (0, last + 1):
-        resp = documenten.get(DOCS, params={"page": page})
-        assert 400 <= resp.status_code < 500, (
-            f"{what}: page={page} does not exist (the first page is 1, the last {last}); "
-            f"expected a 4xx error from {where(resp)}, got {summary(resp)}"
-        )
-        problem(resp, f"{what}, page={page}")
+    check_pagination(documenten, DOCS,
+                     lambda: factory.document(zaaktype_set.informatieobjecttype), "documents")
 
 
 def test_unknown_query_parameter_rejected(documenten: ApiClient) -> None:
     """A query parameter that is not in the OAS is refused with HTTP 400."""
-    validation_problem(documenten.get(DOCS, params={"nonexistentParam": "1"}),
-                       "unknown query parameter on the documents list")
+    check_unknown_query_parameter_rejected(documenten, DOCS)
 
 
 def test_documented_filters_applied(documenten: ApiClient, factory: Factory,
@@ -191,120 +148,40 @@ def test_documented_filters_applied(documenten: ApiClient, factory: Factory,
 
 def test_errors_are_problem_json(documenten: ApiClient, factory: Factory) -> None:
     """Errors are application/problem+json with code, title, status, detail and instance."""
-    validation_problem(_post_document(documenten, factory, {}),
-                       f"POST /{DOCS} with an empty body")
-    missing = documenten.get(f"{DOCS}/{_unknown_uuid(factory)}")
-    expect_status(missing, 404, "GET of a document that does not exist")
-    problem(missing, "GET of a document that does not exist")
-    anonymous = documenten.get(DOCS, auth=False)
-    if anonymous.status_code in (401, 403):
-        problem(anonymous, f"GET /{DOCS} without a token")
+    check_errors_are_problem_json(documenten, factory, DOCS, "document")
 
 
 def test_api_version_header(documenten: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet,
                             api_version: dict[str, str]) -> None:
     """Responses of the Documenten API carry API-version with its implemented version."""
-    expected = api_version["documenten"]
-
-    def check(resp: httpx.Response) -> None:
-        got = resp.headers.get("API-version")
-        assert got == expected, (
-            f"API-version header on HTTP {resp.status_code} from {where(resp)}: expected "
-            f"{expected!r}, got {got!r}"
-        )
-
-    check(documenten.get(DOCS))
-    check(_post_document(documenten, factory,
-                         _document_body(factory, zaaktype_set.informatieobjecttype)))
-    check(_post_document(documenten, factory, {}))
-    check(documenten.get(f"{DOCS}/{_unknown_uuid(factory)}"))
+    check_api_version_header(documenten, factory, DOCS, api_version["documenten"],
+                             _document_body(factory, zaaktype_set.informatieobjecttype))
 
 
 def test_etag_head_conditional(documenten: ApiClient, factory: Factory,
                                zaaktype_set: ZaaktypeSet) -> None:
     """Documents have an ETag; HEAD and If-None-Match (304) work as HTTP caching says."""
     document = factory.document(zaaktype_set.informatieobjecttype)
-    got = documenten.get(document["url"])
-    expect_status(got, 200, "GET of a document")
-    etag = got.headers.get("ETag")
-    assert etag, f"GET {document['url']} must carry an ETag header, got none"
-    head = documenten.head(document["url"])
-    expect_status(head, 200, "HEAD of a document")
-    assert head.headers.get("ETag") == etag, (
-        f"HEAD {document['url']} must return the same ETag as GET ({etag!r}), got "
-        f"{head.headers.get('ETag')!r}"
-    )
-    assert not head.content, (
-        f"HEAD {document['url']} must not return a body, got {len(head.content)} bytes"
-    )
-    cached = documenten.get(document["url"], headers={"If-None-Match": etag})
-    expect_status(cached, 304, f"GET with If-None-Match: {etag} (the current ETag)")
-    stale = documenten.get(document["url"],
-                           headers={"If-None-Match": '"conformance-not-the-etag"'})
-    expect_status(stale, 200, "GET with If-None-Match of another ETag")
-    patched = _locked_patch(documenten, document, {"titel": "Conformance, gewijzigd"},
-                            "PATCH of a document's titel")
-    expect_status(patched, 200, "PATCH of a locked document's titel with its lock")
-    after = documenten.get(document["url"])
-    expect_status(after, 200, "GET of a document after PATCH")
-    assert after.headers.get("ETag") and after.headers.get("ETag") != etag, (
-        f"after a PATCH of {document['url']} changed its JSON, the ETag must change, got "
-        f"{after.headers.get('ETag')!r}, before {etag!r}"
-    )
+    check_etag_head_conditional(documenten, document["url"], "document", lambda: _locked_patch(
+        documenten, document, {"titel": "Conformance, gewijzigd"}, "PATCH of a document's titel"))
 
 
 def test_jwt_zgw_auth(documenten: ApiClient, suite_context: Any, factory: Factory) -> None:
     """Only a JWT-ZGW token (HS256) of a known client, signed with its secret, is accepted."""
-    if suite_context.auth_type != "jwt-zgw":
-        pytest.skip(f"the target uses auth type {suite_context.auth_type!r}, not jwt-zgw")
-    client_id, secret = suite_context.client_id, suite_context.secret
-    if not client_id or not secret:
-        raise RuntimeError("the run has no client_id/secret for JWT-ZGW (CONFORMANCE_RUN_SECRET)")
-
-    def bearer(token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
-
-    valid = documenten.get(DOCS, auth=False, headers=bearer(jwt_zgw_token(client_id, secret)))
-    expect_status(valid, 200, f"GET /{DOCS} with a valid JWT-ZGW token")
-    wrong = f"not-the-secret-{factory.tag()}-{factory.tag()}"
-    refusals = {
-        "without a token": {},
-        "with a token signed with a wrong secret": bearer(jwt_zgw_token(client_id, wrong)),
-        "with a token for an unknown client_id": bearer(
-            jwt_zgw_token(f"conformance-unknown-{factory.tag()}", secret)),
-    }
-    for case, headers in refusals.items():
-        what = f"GET /{DOCS} {case}"
-        resp = documenten.get(DOCS, auth=False, headers=headers)
-        expect_status(resp, (401, 403), what)
-        problem(resp, what)
+    check_jwt_zgw_auth(documenten, factory, DOCS, suite_context)
 
 
 def test_rsin_elfproef(documenten: ApiClient, factory: Factory,
                        zaaktype_set: ZaaktypeSet) -> None:
     """The bronorganisatie of a document must be an RSIN passing the 11-test."""
-    for value, why in ((invalid_rsin(factory.rsin()), "fails the 11-test"),
-                       (factory.rsin()[:8], "has 8 digits"), ("ABCDEFGHI", "has letters")):
-        body = _document_body(factory, zaaktype_set.informatieobjecttype, bronorganisatie=value)
-        rejected_field(_post_document(documenten, factory, body), "bronorganisatie",
-                       f"POST /{DOCS} with bronorganisatie={value!r}, which {why}")
+    check_rsin_elfproef(documenten, factory, DOCS, "bronorganisatie", lambda value: _document_body(
+        factory, zaaktype_set.informatieobjecttype, bronorganisatie=value))
 
 
 def test_openapi_discovery(documenten: ApiClient, api_version: dict[str, str]) -> None:
     """The API serves its OAS at {API root}/openapi.json, without authentication."""
-    what = "GET {Documenten API root}/openapi.json without a token"
-    resp = documenten.get("openapi.json", auth=False)
-    expect_status(resp, 200, what)
-    doc = body_or_none(resp)
-    assert isinstance(doc, dict) and str(doc.get("openapi", "")).startswith("3."), (
-        f"{what}: the body must be a JSON OpenAPI 3.x document, got "
-        f"{resp.headers.get('content-type')!r}: {resp.text[:120]!r}"
-    )
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
-    assert info.get("version") == api_version["documenten"], (
-        f"{what}: info.version must be the implemented version {api_version['documenten']!r}, "
-        f"got {info.get('version')!r}"
-    )
+    check_openapi_discovery(documenten, api_version["documenten"], "Documenten API")
+
 
 
 # --- Documenten API behaviour rules -----------------------------------------------------------
@@ -319,7 +196,7 @@ def test_drc_001_informatieobjecttype_must_resolve(documenten: ApiClient, factor
     base = zaaktype_set.informatieobjecttype.rsplit("/", 1)[0]
     concept = factory.informatieobjecttype(zaaktype_set.catalogus, publish=False)
     cases = [
-        (f"{base}/{_unknown_uuid(factory)}", "does not exist"),
+        (f"{base}/{unknown_uuid(factory)}", "does not exist"),
         (zaaktype_set.zaaktype, "is a zaaktype, not an informatieobjecttype"),
         (concept["url"], "is a concept (not published)"),
     ]
@@ -338,7 +215,7 @@ def test_drc_002_object_must_resolve(documenten: ApiClient, factory: Factory,
                                      zaaktype_set: ZaaktypeSet) -> None:
     """drc-002: the object of an objectinformatieobject must resolve (else 400 on object)."""
     zaak, document = _zaak_with_document(factory, zaaktype_set)
-    missing = f"{zaak['url'].rsplit('/', 1)[0]}/{_unknown_uuid(factory)}"
+    missing = f"{zaak['url'].rsplit('/', 1)[0]}/{unknown_uuid(factory)}"
     resp = documenten.post("objectinformatieobjecten", {
         "informatieobject": document["url"], "object": missing, "objectType": "zaak"})
     adopt(factory, documenten, resp)

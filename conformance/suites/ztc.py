@@ -8,40 +8,32 @@ publishes cannot be deleted again: ztc-009, reported by the cleanup).
 
 from __future__ import annotations
 
-import math
-import uuid
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from ..auth import jwt_zgw_token
 from ..client import ApiClient
 from ..engine.data_catalogi import consistent_brondatum
-from ..zgw import Factory, invalid_rsin
+from ..zgw import Factory
 from ._helpers import (
-    MAX_PAGES,
     adopt,
-    body_or_none,
     create,
     expect_status,
     fetch,
-    link_on_target,
     list_urls,
-    page_shape,
-    problem,
     rejected_field,
-    summary,
-    validation_problem,
-    where,
+)
+from .generic_checks import (
+    check_api_version_header,
+    check_errors_are_problem_json,
+    check_etag_head_conditional,
+    check_jwt_zgw_auth,
+    check_openapi_discovery,
+    check_pagination,
+    check_rsin_elfproef,
+    check_unknown_query_parameter_rejected,
 )
 
 NON_CONCEPT = "Het zaaktype is gepubliceerd"
-
-
-def _unknown_uuid(factory: Factory) -> str:
-    return str(uuid.UUID(int=factory.rng.getrandbits(128), version=4))
 
 
 def _refused(resp: Any, what: str) -> None:
@@ -59,55 +51,12 @@ def _concept_zaaktype(factory: Factory, catalogus: str, **overrides: Any) -> dic
 
 def test_pagination(catalogi: ApiClient, factory: Factory) -> None:
     """List endpoints are paginated as {count, next, previous, results}, first page 1."""
-    for _ in range(2):
-        factory.catalogus()
-    what = "pagination of GET /catalogussen"
-    first = catalogi.get("catalogussen")
-    page1 = page_shape(first, what)
-    assert page1["count"] >= 2, (
-        f"{what}: two catalogussen were just created, but 'count' of {where(first)} is "
-        f"{page1['count']}"
-    )
-    assert page1["previous"] is None, (
-        f"{what}: the first page has no previous page, so 'previous' must be null; got "
-        f"{page1['previous']!r}"
-    )
-    seen = [i.get("url") if isinstance(i, dict) else i for i in page1["results"]]
-    body, pages = page1, 1
-    while body["next"] and pages < MAX_PAGES:
-        link_on_target(body["next"], catalogi, "next", what)
-        assert parse_qs(urlsplit(body["next"]).query).get("page") == [str(pages + 1)], (
-            f"{what}: 'next' of page {pages} must be the list URL with page={pages + 1}, got "
-            f"{body['next']!r}"
-        )
-        body = page_shape(catalogi.get(body["next"]), what)
-        pages += 1
-        seen.extend(i.get("url") if isinstance(i, dict) else i for i in body["results"])
-    if body["next"] is None:
-        assert len(seen) == page1["count"], (
-            f"{what}: 'count' is {page1['count']} but walking all {pages} page(s) via 'next' "
-            f"gave {len(seen)} items"
-        )
-    explicit = page_shape(catalogi.get("catalogussen", params={"page": 1}), what)
-    assert explicit["count"] == page1["count"] and explicit["next"] == page1["next"] and [
-        i.get("url") for i in explicit["results"]] == [i.get("url") for i in page1["results"]], (
-        f"{what}: GET /catalogussen?page=1 must give the same result as GET /catalogussen"
-    )
-    size = len(page1["results"]) or 1
-    last = 1 if page1["next"] is None else math.ceil(page1["count"] / size)
-    for page in (0, last + 1):
-        resp = catalogi.get("catalogussen", params={"page": page})
-        assert 400 <= resp.status_code < 500, (
-            f"{what}: page={page} does not exist (the first page is 1, the last {last}); "
-            f"expected a 4xx error from {where(resp)}, got {summary(resp)}"
-        )
-        problem(resp, f"{what}, page={page}")
+    check_pagination(catalogi, "catalogussen", factory.catalogus, "catalogussen")
 
 
 def test_unknown_query_parameter_rejected(catalogi: ApiClient) -> None:
     """A query parameter that is not in the OAS is refused with HTTP 400."""
-    validation_problem(catalogi.get("zaaktypen", params={"nonexistentParam": "1"}),
-                       "unknown query parameter on GET /zaaktypen")
+    check_unknown_query_parameter_rejected(catalogi, "zaaktypen")
 
 
 def test_status_filter(catalogi: ApiClient, factory: Factory) -> None:
@@ -136,120 +85,38 @@ def test_status_filter(catalogi: ApiClient, factory: Factory) -> None:
 
 def test_errors_are_problem_json(catalogi: ApiClient, factory: Factory) -> None:
     """Errors are application/problem+json with code, title, status, detail and instance."""
-    bad = catalogi.post("zaaktypen", {})
-    adopt(factory, catalogi, bad)
-    validation_problem(bad, "POST /zaaktypen with an empty body")
-    missing = catalogi.get(f"zaaktypen/{_unknown_uuid(factory)}")
-    expect_status(missing, 404, "GET of a zaaktype that does not exist")
-    problem(missing, "GET of a zaaktype that does not exist")
-    anonymous = catalogi.get("zaaktypen", auth=False)
-    if anonymous.status_code in (401, 403):
-        problem(anonymous, "GET /zaaktypen without a token")
+    check_errors_are_problem_json(catalogi, factory, "zaaktypen", "zaaktype")
 
 
 def test_api_version_header(catalogi: ApiClient, factory: Factory,
                             api_version: dict[str, str]) -> None:
     """Responses carry the header API-version with the implemented version (1.3.1)."""
-    expected = api_version["catalogi"]
-
-    def check(resp: Any) -> None:
-        got = resp.headers.get("API-version")
-        assert got == expected, (
-            f"API-version header on HTTP {resp.status_code} from {where(resp)}: expected "
-            f"{expected!r}, got {got!r}"
-        )
-
-    check(catalogi.get("catalogussen"))
-    catalogus = factory.catalogus()["url"]
-    created = catalogi.post("zaaktypen", factory.zaaktype_body(catalogus))
-    adopt(factory, catalogi, created)
-    check(created)
-    invalid = catalogi.post("zaaktypen", {})
-    adopt(factory, catalogi, invalid)
-    check(invalid)
-    check(catalogi.get(f"zaaktypen/{_unknown_uuid(factory)}"))
+    check_api_version_header(catalogi, factory, "zaaktypen", api_version["catalogi"],
+                             factory.zaaktype_body(factory.catalogus()["url"]))
 
 
 def test_etag_head_conditional(catalogi: ApiClient, factory: Factory) -> None:
     """Detail resources have an ETag; HEAD and If-None-Match (304) work as HTTP caching says."""
-    zaaktype = _concept_zaaktype(factory, factory.catalogus()["url"])
-    url = zaaktype["url"]
-    got = catalogi.get(url)
-    expect_status(got, 200, "GET of a zaaktype")
-    etag = got.headers.get("ETag")
-    assert etag, f"GET {url} must carry an ETag header, got none"
-    head = catalogi.head(url)
-    expect_status(head, 200, "HEAD of a zaaktype")
-    assert head.headers.get("ETag") == etag, (
-        f"HEAD {url} must return the same ETag as GET ({etag!r}), got {head.headers.get('ETag')!r}"
-    )
-    assert not head.content, f"HEAD {url} must not return a body, got {len(head.content)} bytes"
-    expect_status(catalogi.get(url, headers={"If-None-Match": etag}), 304,
-                  f"GET with If-None-Match: {etag} (the current ETag)")
-    expect_status(catalogi.get(url, headers={"If-None-Match": '"conformance-not-the-etag"'}),
-                  200, "GET with If-None-Match of another ETag")
-    patched = catalogi.patch(url, {"omschrijving": f"Gewijzigd {factory.tag()}"})
-    expect_status(patched, 200, "PATCH of a concept zaaktype's omschrijving")
-    after = catalogi.get(url)
-    expect_status(after, 200, "GET of a zaaktype after PATCH")
-    if body_or_none(after) == body_or_none(got):
-        raise RuntimeError("the PATCH left the zaaktype's JSON unchanged; cannot decide")
-    assert after.headers.get("ETag") and after.headers.get("ETag") != etag, (
-        f"after a PATCH of {url} changed its JSON, the ETag must change, got "
-        f"{after.headers.get('ETag')!r}, before {etag!r}"
-    )
+    url = _concept_zaaktype(factory, factory.catalogus()["url"])["url"]
+    check_etag_head_conditional(catalogi, url, "concept zaaktype", lambda: catalogi.patch(
+        url, {"omschrijving": f"Gewijzigd {factory.tag()}"}))
 
 
 def test_jwt_zgw_auth(catalogi: ApiClient, suite_context: Any, factory: Factory) -> None:
     """Only a JWT-ZGW token (HS256) of a known client, signed with its secret, is accepted."""
-    if suite_context.auth_type != "jwt-zgw":
-        pytest.skip(f"the target uses auth type {suite_context.auth_type!r}, not jwt-zgw")
-    client_id, secret = suite_context.client_id, suite_context.secret
-    if not client_id or not secret:
-        raise RuntimeError("the run has no client_id/secret for JWT-ZGW (CONFORMANCE_RUN_SECRET)")
-
-    def bearer(token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
-
-    valid = catalogi.get("zaaktypen", auth=False, headers=bearer(jwt_zgw_token(client_id, secret)))
-    expect_status(valid, 200, "GET /zaaktypen with a valid JWT-ZGW token")
-    refusals = {
-        "without a token": {},
-        "with a token signed with a wrong secret": bearer(
-            jwt_zgw_token(client_id, f"not-the-secret-{factory.tag()}-{factory.tag()}")),
-        "with a token for an unknown client_id": bearer(
-            jwt_zgw_token(f"conformance-unknown-{factory.tag()}", secret)),
-    }
-    for case, headers in refusals.items():
-        what = f"GET /zaaktypen {case}"
-        resp = catalogi.get("zaaktypen", auth=False, headers=headers)
-        expect_status(resp, (401, 403), what)
-        problem(resp, what)
+    check_jwt_zgw_auth(catalogi, factory, "zaaktypen", suite_context)
 
 
 def test_rsin_elfproef(catalogi: ApiClient, factory: Factory) -> None:
     """The rsin of a catalogus must pass the 11-test."""
-    for value, why in ((invalid_rsin(factory.rsin()), "fails the 11-test"),
-                       (factory.rsin()[:8], "has 8 digits"), ("ABCDEFGHI", "has letters")):
-        resp = catalogi.post("catalogussen", {"domein": factory.tag()[:5].upper(), "rsin": value,
-                                              "contactpersoonBeheerNaam": "Conformance"})
-        adopt(factory, catalogi, resp)
-        rejected_field(resp, "rsin", f"POST /catalogussen with rsin={value!r}, which {why}")
+    check_rsin_elfproef(catalogi, factory, "catalogussen", "rsin", lambda value: {
+        "domein": factory.tag()[:5].upper(), "rsin": value,
+        "contactpersoonBeheerNaam": "Conformance"})
 
 
 def test_openapi_discovery(catalogi: ApiClient, api_version: dict[str, str]) -> None:
     """The API serves its OAS at {API root}/openapi.json, without authentication."""
-    what = "GET {API root}/openapi.json without a token"
-    resp = catalogi.get("openapi.json", auth=False)
-    expect_status(resp, 200, what)
-    doc = body_or_none(resp)
-    assert isinstance(doc, dict) and str(doc.get("openapi", "")).startswith("3."), (
-        f"{what}: the body must be a JSON OpenAPI 3.x document, got {resp.text[:120]!r}"
-    )
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
-    assert info.get("version") == api_version["catalogi"], (
-        f"{what}: info.version must be {api_version['catalogi']!r}, got {info.get('version')!r}"
-    )
+    check_openapi_discovery(catalogi, api_version["catalogi"], "Catalogi API")
 
 
 # --- ztc-004 .. ztc-008: brondatumArchiefprocedure consistency ---------------------------------
