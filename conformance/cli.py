@@ -7,6 +7,7 @@ verification failed, 2 usage, profile, target or spec error, 3 incomplete.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    run.add_argument("--insecure", action="store_true", help="do not verify the target's TLS "
+                     "certificate (a test box only; warned, recorded and printed on the "
+                     "certificate)")
+    run.add_argument("--no-bsn-masking", action="store_true", help="keep values that pass the "
+                     "BSN 11-test in the evidence (masked by default)")
     run.set_defaults(func=_cmd_run)
 
     serve = sub.add_parser("serve-reference", help="serve the reference supplier on 127.0.0.1")
@@ -142,7 +148,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or Path("reports") / f"{profile.id}-{stamp}"
     options = RunOptions(seed=seed, budget=args.budget, out_dir=out, resolver=_resolver(args),
-                         timeout_s=args.timeout)
+                         timeout_s=args.timeout, insecure=args.insecure)
+    if args.insecure:
+        warnings.warn("--insecure: the target's TLS certificate is NOT verified; the results "
+                      "and the certificate say so", stacklevel=1)
     if args.defect and args.target:
         raise UsageError("--defect only applies to the embedded reference supplier "
                          "(leave out --target)")
@@ -155,6 +164,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                   client_id=args.client_id)
                   if args.target.startswith(("http://", "https://"))
                   else load_target_file(Path(args.target)))
+        if args.no_bsn_masking:
+            target.safety = dataclasses.replace(target.safety, mask_bsn=False)
+        if target.safety.insecure_tls and not args.insecure:
+            warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
+                          "is NOT verified; the results and the certificate say so", stacklevel=1)
         result = execute(profile, target, options, progress)
     else:
         _check_defects(args.defect)
@@ -233,7 +247,7 @@ def _cmd_profiles_list(args: argparse.Namespace) -> int:
     for pid in builtin_profile_ids():
         profile = load_profile(pid)
         standards = ", ".join(f"{s.name} {s.version}" for s in profile.tested_standards())
-        print(f"{pid:10} {profile.gemma['component']:28} {standards}  "
+        print(f"{pid:10} {profile.gemma['component']:30} {standards}  "
               f"({len(profile.requirements)} requirements)")
     return 0
 

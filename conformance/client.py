@@ -1,28 +1,36 @@
-"""The one client layer for HTTP the harness sends from its own code.
+"""The one client layer for HTTP the harness sends.
 
-Every request from suites and fixture preparation passes here, so the limits
-hold everywhere: a timeout per request, a response size cap (read streamed), no
-request to an origin outside the target, no automatic redirects, a request
-budget, credentials added here and nowhere else, and a bounded record of
-exchanges for evidence (redacted before it leaves this module).
+Every request from suites and fixture preparation passes here, and the contract
+pass's ``requests`` traffic is routed through :class:`PolicyAdapter` by
+:func:`policy_sessions`, so the limits hold everywhere: a time bound per request
+(also for a body that trickles in), a response size cap (read streamed), no
+request to an origin outside the target, no automatic redirects, the target's
+safety policy (methods, budget, rate, run deadline, TLS verification),
+credentials added here and nowhere else, and a bounded record of exchanges for
+evidence (redacted before it leaves this module).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import shlex
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 import httpx
+import requests
+from requests.adapters import HTTPAdapter
 
 from .auth import TokenSource
 from .redact import redact_headers, redact_text, redact_url
+from .safety import SafetyPolicy
 from .targets import origin_of
 
 DEFAULT_TIMEOUT_S = 15.0
@@ -35,16 +43,77 @@ class ClientLimitError(Exception):
     """A limit of the client layer stopped a request (outside origin, size cap, budget)."""
 
 
-class OutsideTargetError(ClientLimitError):
-    """A URL outside the target's origins was about to be requested."""
+class OutsideTargetError(ClientLimitError, AssertionError):
+    """A URL outside the target's origins was about to be requested.
+
+    The harness only builds URLs from the target file's base URLs, so an absolute URL
+    elsewhere came from the supplier (a ``next`` link, an object ``url``, a ``Location``):
+    the supplier broke the rule that links stay on its API. It is also an
+    ``AssertionError``, so the requirement that followed the link fails with this message.
+    """
 
 
 class ResponseTooLarge(ClientLimitError):
     """The response body exceeded the size cap."""
 
 
+class ResponseTooSlow(ClientLimitError):
+    """The response did not arrive completely within the time bound of one request."""
+
+
 class BudgetExhausted(ClientLimitError):
     """The run's request budget is used up."""
+
+
+class MethodRefused(ClientLimitError):
+    """The safety policy does not allow this method on this target."""
+
+
+class RunDeadlineReached(ClientLimitError):
+    """The run's time bound (safety.run_timeout_s) has passed."""
+
+
+class TargetFailing(ClientLimitError):
+    """The target failed too many requests in a row (timeouts, resets, caps): stop sending."""
+
+
+class ResponseTooDeep(ClientLimitError):
+    """A JSON body nested deeper than any parser here can follow (RecursionError)."""
+
+
+#: transport failures in a row after which a run sends nothing more to the target
+MAX_CONSECUTIVE_FAILURES = 5
+#: JSON nesting the harness reads at all; Python's json module fails near 1,000
+MAX_JSON_DEPTH = 500
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``body`` opens more than ``limit`` arrays/objects at once (strings skipped).
+
+    Checked before anything parses a response, because a parser that hits the recursion
+    limit raises ``RecursionError`` in whatever thread it runs in (schemathesis's workers
+    included), and that must become an undecided check, not a crash.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
 
 
 @dataclass
@@ -56,19 +125,86 @@ class Limits:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     request_budget: int | None = None
     secrets: list[str] = field(default_factory=list)
+    policy: SafetyPolicy = field(default_factory=SafetyPolicy)
+    deadline: float | None = None  # time.monotonic() after which no request starts
     requests_sent: int = 0
+    refusals: list[str] = field(default_factory=list)  # what the policy stopped (bounded)
+    max_consecutive_failures: int = MAX_CONSECUTIVE_FAILURES
+    consecutive_failures: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _next_slot: float = 0.0
 
-    def admit(self, url: str) -> None:
+    @classmethod
+    def for_policy(cls, origins: set[str], policy: SafetyPolicy, timeout_s: float,
+                   secrets: list[str], *, run_seconds: float | None = None,
+                   request_budget: int | None = None) -> Limits:
+        """Limits from a target's safety policy; ``run_seconds`` overrides its run timeout."""
+        seconds = policy.run_timeout_s if run_seconds is None else run_seconds
+        return cls(origins=origins, timeout_s=timeout_s,
+                   max_response_bytes=policy.max_response_bytes,
+                   request_budget=(policy.request_budget if request_budget is None
+                                   else request_budget),
+                   secrets=secrets, policy=policy, deadline=time.monotonic() + seconds)
+
+    @property
+    def verify_tls(self) -> bool:
+        return not self.policy.insecure_tls
+
+    def seconds_left(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def admit(self, url: str, method: str = "GET") -> None:
+        """Raise unless the policy allows this request now; waits for the rate limit."""
+        try:
+            self._admit(url, method)
+        except ClientLimitError as exc:
+            with self._lock:
+                if len(self.refusals) < 50:
+                    self.refusals.append(str(exc))
+            raise
+
+    def _admit(self, url: str, method: str) -> None:
         if origin_of(url) not in self.origins:
             raise OutsideTargetError(
                 f"refused to contact {redact_url(url, self.secrets)}: its origin is not one of "
-                f"the target's ({', '.join(sorted(self.origins))})"
+                f"the target's ({', '.join(sorted(self.origins))}); links must stay on the "
+                "supplier's API (not followed)"
             )
+        refusal = self.policy.refusal(method)
+        if refusal is not None:
+            raise MethodRefused(f"refused {method.upper()} {redact_url(url, self.secrets)}: "
+                                f"{refusal}")
         with self._lock:
+            now = time.monotonic()
+            if self.deadline is not None and now > self.deadline:
+                raise RunDeadlineReached(
+                    f"the run's time bound of {self.policy.run_timeout_s:.0f} s has passed; "
+                    "no further requests are sent")
             if self.request_budget is not None and self.requests_sent >= self.request_budget:
                 raise BudgetExhausted(f"request budget of {self.request_budget} used up")
+            if self.consecutive_failures >= self.max_consecutive_failures:
+                raise TargetFailing(
+                    f"the target failed {self.consecutive_failures} requests in a row (time "
+                    "bound, size cap or broken connections); no further requests are sent")
             self.requests_sent += 1
+            wait = 0.0
+            rps = self.policy.requests_per_second
+            if rps:
+                slot = max(now, self._next_slot)
+                self._next_slot = slot + 1.0 / rps
+                wait = slot - now
+        if wait > 0:
+            time.sleep(wait)
+
+    def outcome(self, failed: bool) -> None:
+        """Count transport failures in a row (an HTTP answer of any status resets it)."""
+        with self._lock:
+            self.consecutive_failures = self.consecutive_failures + 1 if failed else 0
+
+    def request_deadline(self) -> float:
+        """When the request starting now must have its whole response (monotonic)."""
+        bound = time.monotonic() + self.timeout_s
+        return bound if self.deadline is None else min(bound, max(self.deadline, 0.0) + 1.0)
 
 
 @dataclass
@@ -118,7 +254,8 @@ class ApiClient:
         self._limits = limits
         self._tokens = tokens
         self._default_headers = default_headers or {}
-        self._http = httpx.Client(timeout=limits.timeout_s, follow_redirects=False)
+        self._http = httpx.Client(timeout=limits.timeout_s, follow_redirects=False,
+                                  verify=limits.verify_tls)
         self.exchanges: deque[Exchange] = deque(maxlen=keep)
 
     def url(self, path_or_url: str) -> str:
@@ -135,7 +272,7 @@ class ApiClient:
         ``headers`` with a value of ``None`` removes a default header.
         """
         url = self.url(path_or_url)
-        self._limits.admit(url)
+        self._limits.admit(url, method)
         merged: dict[str, str] = {}
         if auth and self._tokens is not None:
             merged.update(self._tokens.headers())
@@ -149,19 +286,36 @@ class ApiClient:
             content = json.dumps(json_body)
             merged.setdefault("Content-Type", "application/json")
         started = time.monotonic()
+        deadline = self._limits.request_deadline()
         request = self._http.build_request(method, url, params=params, headers=merged,
                                            content=content)
         try:
             response = self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
+            self._limits.outcome(failed=True)
             self._record(request, None, b"", False, started, f"{type(exc).__name__}: {exc}")
             raise
         try:
-            body, truncated = self._read_capped(response)
+            body, truncated, slow = self._read_capped(response, deadline)
+        except httpx.HTTPError as exc:
+            self._limits.outcome(failed=True)
+            self._record(request, response, b"", False, started, f"{type(exc).__name__}: {exc}")
+            raise
         finally:
             response.close()
+        self._limits.outcome(failed=truncated or slow)
+        if not truncated and not slow and json_too_deep(body):
+            self._record(request, response, body, False, started, "JSON nested too deep")
+            raise ResponseTooDeep(
+                f"{method} {redact_url(url, self._secrets())}: the JSON answer is nested more "
+                f"than {MAX_JSON_DEPTH} levels deep; it was not parsed")
         response._content = body  # the capped body becomes the response's content
-        self._record(request, response, body, truncated, started, None)
+        self._record(request, response, body, truncated, started,
+                     "response too slow" if slow else None)
+        if slow:
+            raise ResponseTooSlow(
+                f"{method} {redact_url(url, self._secrets())}: the whole response did not "
+                f"arrive within {self._limits.timeout_s:g} s (after {len(body)} bytes)")
         if truncated:
             raise ResponseTooLarge(
                 f"{method} {redact_url(url, self._secrets())}: response larger than "
@@ -169,16 +323,20 @@ class ApiClient:
             )
         return response
 
-    def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+    def _read_capped(self, response: httpx.Response, deadline: float
+                     ) -> tuple[bytes, bool, bool]:
+        """(body, cut at the size cap, stopped at the time bound)."""
         cap = self._limits.max_response_bytes
         chunks, size = [], 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > cap:
                 chunks.append(chunk[: max(0, cap - (size - len(chunk)))])
-                return b"".join(chunks), True
+                return b"".join(chunks), True, False
             chunks.append(chunk)
-        return b"".join(chunks), False
+            if time.monotonic() > deadline:
+                return b"".join(chunks), False, True
+        return b"".join(chunks), False, False
 
     def _secrets(self) -> list[str]:
         extra = self._tokens.secrets() if self._tokens else []
@@ -187,16 +345,20 @@ class ApiClient:
     def _record(self, request: httpx.Request, response: httpx.Response | None, body: bytes,
                 truncated: bool, started: float, error: str | None) -> None:
         secrets = self._secrets()
+        bsn = self._limits.policy.mask_bsn
         req_body = request.content.decode("utf-8", "replace") if request.content else None
         self.exchanges.append(Exchange(
             method=request.method,
-            url=redact_url(str(request.url), secrets),
-            request_headers=redact_headers(dict(request.headers), secrets),
-            request_body=redact_text(req_body, secrets)[:EVIDENCE_BODY_CHARS] if req_body else None,
+            url=redact_url(str(request.url), secrets, mask_bsn=bsn),
+            request_headers=redact_headers(dict(request.headers), secrets, mask_bsn=bsn),
+            request_body=(redact_text(req_body, secrets, mask_bsn=bsn)[:EVIDENCE_BODY_CHARS]
+                          if req_body else None),
             status=response.status_code if response is not None else None,
-            response_headers=redact_headers(dict(response.headers), secrets) if response else {},
-            response_body=(redact_text(body.decode("utf-8", "replace"), secrets)
-                           [:EVIDENCE_BODY_CHARS] if body else None),
+            response_headers=(redact_headers(dict(response.headers), secrets, mask_bsn=bsn)
+                              if response else {}),
+            response_body=(redact_text(body[:EVIDENCE_BODY_CHARS * 4].decode("utf-8", "replace"),
+                                       secrets, mask_bsn=bsn)[:EVIDENCE_BODY_CHARS]
+                           if body else None),
             truncated=truncated or len(body) > EVIDENCE_BODY_CHARS,
             elapsed_s=round(time.monotonic() - started, 4),
             error=error,
@@ -222,3 +384,103 @@ class ApiClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+# --- the contract pass: schemathesis sends with `requests`; the same policy applies there ------
+
+
+class PolicyRefusal(requests.exceptions.RequestException):
+    """A request of the contract pass that the client layer stopped (see the message)."""
+
+
+class PolicyAdapter(HTTPAdapter):
+    """A ``requests`` transport adapter that applies :class:`Limits` to every request.
+
+    Origin, method, budget, rate and run deadline are checked before anything is sent; the
+    body is read streamed, capped at the size limit and the per-request time bound (a body
+    that trickles in one byte a second never trips a read timeout on its own); TLS is
+    verified unless the policy says insecure.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__(max_retries=0)
+        self.limits = limits
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: Any = None) -> requests.Response:
+        try:
+            self.limits.admit(request.url or "", request.method or "GET")
+        except ClientLimitError as exc:
+            raise PolicyRefusal(str(exc), request=request) from None
+        deadline = self.limits.request_deadline()
+        try:
+            response = super().send(request, stream=True,
+                                    timeout=timeout or self.limits.timeout_s,
+                                    verify=verify if self.limits.verify_tls else False,
+                                    cert=cert, proxies=proxies)
+            try:
+                body = self._read(response, deadline)
+            finally:
+                response.close()
+        except requests.exceptions.RequestException:
+            self.limits.outcome(failed=True)
+            raise
+        self.limits.outcome(failed=False)
+        response._content = body
+        response._content_consumed = True
+        return response
+
+    def _read(self, response: requests.Response, deadline: float) -> bytes:
+        cap = self.limits.max_response_bytes
+        chunks, size = [], 0
+        try:
+            while chunk := response.raw.read1(65536, decode_content=True):
+                size += len(chunk)
+                if size > cap:
+                    raise PolicyRefusal(
+                        f"{response.request.method} {response.url}: response larger than "
+                        f"{cap} bytes (not read further)", response=response)
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise PolicyRefusal(
+                        f"{response.request.method} {response.url}: the whole response did "
+                        f"not arrive within {self.limits.timeout_s:g} s", response=response)
+            body = b"".join(chunks)
+            if json_too_deep(body):
+                raise PolicyRefusal(
+                    f"{response.request.method} {response.url}: the JSON answer is nested "
+                    f"more than {MAX_JSON_DEPTH} levels deep; it was not parsed",
+                    response=response)
+        except PolicyRefusal:
+            raise
+        except Exception as exc:  # noqa: BLE001 - urllib3 errors become a requests error
+            raise requests.exceptions.ConnectionError(
+                f"{type(exc).__name__}: {exc}", response=response) from exc
+        return body
+
+
+@contextlib.contextmanager
+def policy_sessions(limits: Limits) -> Iterator[None]:
+    """While open, every session schemathesis creates sends through :class:`PolicyAdapter`.
+
+    schemathesis builds its ``requests`` sessions itself (one per operation, plus fresh ones
+    for unauthenticated probes), all subclasses of its ``SameHostRedirectsSession``; mounting
+    the adapter in that class's constructor covers each of them. The pinned schemathesis
+    version is tested for this (tests/test_hostile_policy.py).
+    """
+    from schemathesis.transport.requests import SameHostRedirectsSession
+
+    original = SameHostRedirectsSession.__init__
+
+    def init(session: requests.Session, *args: Any, **kwargs: Any) -> None:
+        original(session, *args, **kwargs)
+        adapter = PolicyAdapter(limits)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
+    SameHostRedirectsSession.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SameHostRedirectsSession.__init__ = original  # type: ignore[method-assign]

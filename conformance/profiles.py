@@ -7,6 +7,7 @@ checks themselves live in the engine (schemathesis checks) and in
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import json
@@ -152,8 +153,21 @@ def _schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+#: (text digest, source, include chain) -> parsed profile. Parsing a large profile with line
+#: numbers and its includes costs about a second; a process that runs many checks (the nightly
+#: runner, the test suite) parses each text once. Callers get a copy, never the cached object.
+_PARSED: dict[tuple[str, str, tuple[str, ...]], Profile] = {}
+
+
 def parse_profile(text: str, source: str, _including: tuple[str, ...] = ()) -> Profile:
     """Parse and validate a profile; every problem is a ``ProfileError('file:line: ...')``."""
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), source, _including)
+    if key not in _PARSED:
+        _PARSED[key] = _parse_profile(text, source, _including)
+    return copy.deepcopy(_PARSED[key])
+
+
+def _parse_profile(text: str, source: str, _including: tuple[str, ...]) -> Profile:
     doc = parse_yaml(text, source, ProfileError)
     if not isinstance(doc.data, dict):
         raise ProfileError(f"{source}:1: a profile is a YAML mapping (id, title, standards, ...)")

@@ -11,6 +11,7 @@ may echo a credential we never saw in a form we did not expect.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import re
@@ -59,9 +60,37 @@ _QUERY_PARAM = re.compile(
 )
 MIN_SECRET_LENGTH = 4
 
+#: Nine digits standing alone (not part of a longer number, word, hex string or decimal).
+_NINE_DIGITS = re.compile(r"(?<![\w])(?<!\d\.)\d{9}(?![\w])(?!\.\d)")
+BSN_MASK = "*********"
 
-def _variants(secret: str) -> list[str]:
-    """The forms in which a known secret may show up in text we write."""
+
+def passes_bsn_test(digits: str) -> bool:
+    """The BSN 11-test: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11 (and not 0)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0 and digits != "000000000"
+
+
+def mask_bsns(text: str) -> str:
+    """Mask every nine-digit value that passes the BSN 11-test; nothing else changes.
+
+    A citizen service number is personal data (AVG): a supplier's test environment may hold
+    real ones, and evidence travels to buyers. The mask keeps the length (nine characters), so
+    the field, its place and its size stay visible. RSINs pass the same test and are masked
+    too: better one public organisation number hidden than one citizen's number shown.
+    """
+    if not text or not any(c.isdigit() for c in text):
+        return text
+    return _NINE_DIGITS.sub(lambda m: BSN_MASK if passes_bsn_test(m.group(0)) else m.group(0),
+                            text)
+
+
+@functools.lru_cache(maxsize=256)
+def _variants(secret: str) -> tuple[str, ...]:
+    """The forms in which a known secret may show up in text we write (cached: every header of
+    every exchange is redacted with the same few secrets)."""
     forms = {
         secret,
         quote(secret, safe=""),
@@ -73,7 +102,8 @@ def _variants(secret: str) -> list[str]:
         # the JSON embedded in the certificate page escapes <, > and &
         secret.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"),
     }
-    return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+    return tuple(sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len,
+                        reverse=True))
 
 
 def _known(secrets: Iterable[str]) -> list[str]:
@@ -82,14 +112,17 @@ def _known(secrets: Iterable[str]) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+def redact_text(text: str, secrets: Iterable[str] = (), *, mask_bsn: bool = True) -> str:
     """Replace known secrets and anything that looks like a credential with ``REDACTED``.
 
     Secrets shorter than four characters are ignored: replacing "ab" everywhere would
-    destroy the evidence and protect nothing.
+    destroy the evidence and protect nothing. ``mask_bsn`` also masks values that pass the
+    BSN 11-test (:func:`mask_bsns`); the target file can switch that off.
     """
     if not text:
         return text
+    if mask_bsn:
+        text = mask_bsns(text)
     for form in _known(secrets):
         text = text.replace(form, REDACTED)
     text = JWT_PATTERN.sub(REDACTED, text)
@@ -99,7 +132,8 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
-def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
+def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = (), *,
+                   mask_bsn: bool = True) -> dict[str, str]:
     """A copy of ``headers`` with credential headers blanked and secrets removed from the rest."""
     secrets = list(secrets)
     out: dict[str, str] = {}
@@ -108,11 +142,11 @@ def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> d
         if lowered in SENSITIVE_HEADERS or _SENSITIVE_HEADER_NAME.search(lowered):
             out[name] = REDACTED
         else:
-            out[name] = redact_text(str(value), secrets)
+            out[name] = redact_text(str(value), secrets, mask_bsn=mask_bsn)
     return out
 
 
-def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+def redact_url(url: str, secrets: Iterable[str] = (), *, mask_bsn: bool = True) -> str:
     """Remove a password in the userinfo, credential-like query parameters and known secrets.
 
     The rest of the URL is kept byte for byte, so a curl reproduction still works once the
@@ -122,7 +156,7 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return redact_text(url, secrets)
+        return redact_text(url, secrets, mask_bsn=mask_bsn)
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
@@ -130,7 +164,7 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
         netloc = f"{user}:{REDACTED}@{host}" if ":" in userinfo else f"{REDACTED}@{host}"
     query = "&".join(_redact_param(p) for p in parts.query.split("&")) if parts.query else ""
     rebuilt = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-    return redact_text(rebuilt, secrets)
+    return redact_text(rebuilt, secrets, mask_bsn=mask_bsn)
 
 
 def _redact_param(param: str) -> str:
@@ -170,7 +204,7 @@ def find_secrets(paths: Iterable[Path], secrets: Iterable[str] = ()) -> list[tup
         raw = path.read_bytes()
         text = raw.decode("utf-8", errors="replace")
         for index, secret in enumerate(secrets, start=1):
-            needles = _variants(secret) + [base64.b64encode(secret.encode()).decode()]
+            needles = [*_variants(secret), base64.b64encode(secret.encode()).decode()]
             if any(n in text for n in needles) or secret.encode() in raw:
                 hits.append((path, f"known secret #{index} ({len(secret)} characters)"))
         for match in JWT_PATTERN.finditer(text):

@@ -14,15 +14,21 @@ from pathlib import Path
 
 from .profiles import load_profile
 from .specs import SpecResolver
-from .targets import AuthConfig, Supplier, Target
+from .targets import AuthConfig, ExtraClient, Supplier, Target
 
 DEFAULT_CLIENT_ID = "conformance"
 DEFAULT_SECRET = "reference-secret-change-me"
+EMBEDDED_NOTIFICATION_WAIT_S = 3.0
+RESTRICTED_NAME = "restricted"
+RESTRICTED_CLIENT_ID = "conformance-restricted"
 #: API the supplier serves -> the profile whose pinned spec (baseline version) it serves.
 SPEC_PROFILES: dict[str, str] = {
     "zaken": "zrc-1.5",
     "catalogi": "zrc-1.5",
     "documenten": "zrc-1.5",
+    "besluiten": "brc-1.1",
+    "autorisaties": "ac-1.0",
+    "notificaties": "nrc-1.0",
 }
 APIS = tuple(SPEC_PROFILES)
 
@@ -40,21 +46,30 @@ def defects() -> dict[str, str]:
 
 
 @contextmanager
-def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = frozenset()
-                    ) -> Iterator[Target]:
-    """Start the reference supplier with a fresh random secret; yield a target for it."""
+def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = frozenset(),
+                    apis: tuple[str, ...] = APIS) -> Iterator[Target]:
+    """Start the reference supplier with a fresh random secret; yield a target for it that
+    names ``apis`` (all it serves by default; fewer make the rules that need the others
+    not applicable, which is cheaper where those rules are not the point)."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
     secret = secrets_module.token_urlsafe(32)
+    # a second client without rights of its own: the scope rules give it an applicatie
+    restricted = ExtraClient(RESTRICTED_NAME, RESTRICTED_CLIENT_ID,
+                             secrets_module.token_urlsafe(32), "generated")
     server = ReferenceServer(spec_paths=reference_spec_paths(resolver),
-                             client_id=DEFAULT_CLIENT_ID, secret=secret, defects=defect_names)
+                             client_id=DEFAULT_CLIENT_ID, secret=secret, defects=defect_names,
+                             clients={restricted.client_id: restricted.secret})
     with server:
         yield Target(
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
                               "supplier", "embedded"),
             environment="test",
-            apis={api: server.api_url(api) for api in APIS},
-            auth=AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, secret, "generated"),
+            apis={api: server.api_url(api) for api in apis},
+            auth=AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, secret, "generated",
+                            clients=(restricted,)),
             source="embedded reference supplier",
             embedded_reference=True,
+            # it delivers notifications on loopback within milliseconds
+            notifications={"wait_s": EMBEDDED_NOTIFICATION_WAIT_S},
         )

@@ -109,9 +109,14 @@ class SpecResolver:
         return target
 
 
+#: libyaml's safe loader when PyYAML was built with it: the official specs are large (the
+#: Zaken spec parses in ~0.3 s instead of ~1.6 s), and a run parses several.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml_spec(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not a valid OpenAPI YAML document: {exc}") from None
     if not isinstance(data, dict) or "paths" not in data:

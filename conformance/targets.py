@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import TargetError
+from .safety import SafetyPolicy, policy_from_target
 from .yamlfile import read_yaml, validate_with_schema
 
 DEFAULT_SECRET_ENV = "CONFORMANCE_SECRET"
@@ -35,6 +36,18 @@ class AuthConfig:
     client_id: str | None = None
     secret: str | None = field(default=None, repr=False)  # never printed
     secret_source: str | None = None  # "env:NAME" or "file" (literal in the target file)
+    clients: tuple[ExtraClient, ...] = ()  # further clients (authorisation rules, zrc-006)
+
+
+@dataclass(frozen=True)
+class ExtraClient:
+    """A further client of the supplier, e.g. ``restricted``: the harness gives it limited
+    autorisaties through the Autorisaties API to test the scope rules (zrc-006, ztc-014 ...)."""
+
+    name: str
+    client_id: str
+    secret: str = field(repr=False)  # never printed
+    secret_source: str | None = None
 
 
 @dataclass
@@ -45,13 +58,17 @@ class Target:
     auth: AuthConfig
     source: str
     embedded_reference: bool = False
+    safety: SafetyPolicy = field(default_factory=SafetyPolicy)
+    #: where the harness's webhook receiver listens and how the supplier reaches it
+    #: (``notifications:``: listen_host, port, callback_host; engine.webhook.CallbackSettings)
+    notifications: dict[str, Any] = field(default_factory=dict)
 
     def origins(self) -> set[str]:
         """scheme://host:port of every API; the only places the harness may contact."""
         return {origin_of(url) for url in self.apis.values()}
 
     def secrets(self) -> list[str]:
-        return [self.auth.secret] if self.auth.secret else []
+        return [s for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
 
     def summary(self) -> dict[str, Any]:
         """The target part of results.json: no credential in it."""
@@ -92,6 +109,8 @@ def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Targe
         apis={name: a["base_url"].rstrip("/") for name, a in d["apis"].items()},
         auth=auth,
         source=str(path),
+        safety=policy_from_target(d["environment"], d.get("safety"), d.get("tls")),
+        notifications=dict(d.get("notifications") or {}),
     )
 
 
@@ -110,14 +129,35 @@ def _auth(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str])
                 f"{where}: the secret for client '{a['client_id']}' is read from environment "
                 f"variable {name}, which is not set. Set it (export {name}=...) and run again."
             )
-        return AuthConfig(a["type"], a["client_id"], value, f"env:{name}")
+        return AuthConfig(a["type"], a["client_id"], value, f"env:{name}",
+                          _clients(a, where, env))
     if "secret" in a:
         warnings.warn(
             f"{where}: the target file holds a literal secret; prefer secret_env so the file "
             "can be shared without the credential", stacklevel=2,
         )
-        return AuthConfig(a["type"], a["client_id"], a["secret"], "file")
+        return AuthConfig(a["type"], a["client_id"], a["secret"], "file", _clients(a, where, env))
     raise TargetError(f"{where}: auth type {a['type']} needs secret_env (or a literal secret)")
+
+
+def _clients(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]
+             ) -> tuple[ExtraClient, ...]:
+    """``auth.clients``: further clients, each with its own secret from the environment."""
+    found: list[ExtraClient] = []
+    for i, c in enumerate(a.get("clients") or []):
+        here = f"{where}.clients[{i}]"
+        if c["client_id"] == a["client_id"] or any(
+                c["client_id"] == f.client_id or c["name"] == f.name for f in found):
+            raise TargetError(f"{here}: client '{c['name']}' ({c['client_id']}) repeats another "
+                              "client's name or client_id; every client must be distinct")
+        value = env.get(c["secret_env"])
+        if not value:
+            raise TargetError(
+                f"{here}: the secret for client '{c['client_id']}' is read from environment "
+                f"variable {c['secret_env']}, which is not set. Set it (export "
+                f"{c['secret_env']}=...) or remove the client, and run again.")
+        found.append(ExtraClient(c["name"], c["client_id"], value, f"env:{c['secret_env']}"))
+    return tuple(found)
 
 
 def target_from_url(url: str, api: str, *, client_id: str | None,

@@ -66,6 +66,9 @@ def parse_yaml(text: str, source: str, error: type[Exception], *,
         raise error(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise error(f"{source}:1: invalid YAML: {exc}") from None
+    except RecursionError:  # the YAML reader recurses per nesting level
+        raise error(f"{source}:1: invalid YAML: nested too deeply to read; a profile, target "
+                    "or waiver file needs a few levels at most") from None
     return YamlDocument(data, root, source)
 
 

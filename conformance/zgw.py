@@ -81,6 +81,7 @@ class Factory:
     created: list[tuple[ApiClient, str]] = field(default_factory=list)
     selectielijst_omschrijving: str = SELECTIELIJST_OMSCHRIJVING
     selectielijst_klasse: str = SELECTIELIJST_KLASSE
+    besluiten: ApiClient | None = None
 
     def rsin(self) -> str:
         return make_rsin(self.rng)
@@ -204,6 +205,42 @@ class Factory:
             self.publish(zaaktype)
         return ZaaktypeSet(catalogus, zaaktype, statustypen, resultaattype, roltype, eigenschap,
                            iot["url"])
+
+    def besluittype(self, catalogus: str, informatieobjecttypen: list[str],
+                    publish: bool = True) -> dict[str, Any]:
+        """A besluittype whose besluiten may be recorded in documents of these types."""
+        besluittype = self.create(self.catalogi, "besluittypen", {
+            "catalogus": catalogus,
+            "omschrijving": f"Conformance besluit {self.tag()}",
+            "publicatieIndicatie": False,
+            "informatieobjecttypen": informatieobjecttypen,
+            "beginGeldigheid": date.today().isoformat(),
+        })
+        if publish:
+            besluittype = self.publish(besluittype["url"])
+        return besluittype
+
+    # --- Besluiten ------------------------------------------------------------
+
+    def besluit_body(self, besluittype: str, **overrides: Any) -> dict[str, Any]:
+        today = date.today().isoformat()
+        body = {
+            "verantwoordelijkeOrganisatie": self.rsin(),
+            "besluittype": besluittype,
+            "datum": today,
+            "ingangsdatum": today,
+            "toelichting": "Conformance besluit",
+        }
+        body.update(overrides)
+        return body
+
+    def besluit(self, besluittype: str, **overrides: Any) -> dict[str, Any]:
+        return self.create(self.besluiten, "besluiten", self.besluit_body(besluittype, **overrides))
+
+    def besluitinformatieobject(self, besluit: str, informatieobject: str) -> dict[str, Any]:
+        return self.create(self.besluiten, "besluitinformatieobjecten", {
+            "besluit": besluit, "informatieobject": informatieobject,
+        })
 
     # --- Documenten -----------------------------------------------------------
 

@@ -10,9 +10,13 @@ import pytest
 from report_samples import API_KEY, CLIENT_SECRET, JWT, make_results
 
 from conformance.certify import build_certificate, generate_keypair, sign_certificate
+from conformance.client import ApiClient, Limits
 from conformance.redact import (
+    BSN_MASK,
     REDACTED,
     find_secrets,
+    mask_bsns,
+    passes_bsn_test,
     redact_headers,
     redact_text,
     redact_url,
@@ -22,6 +26,8 @@ from conformance.report.badge import render_badge
 from conformance.report.certificate import render_certificate
 from conformance.report.junit import render_junit
 from conformance.results import validate_results
+from conformance.safety import SafetyPolicy
+from conformance.targets import origin_of
 
 SECRETS = [CLIENT_SECRET, API_KEY, JWT]
 
@@ -162,3 +168,69 @@ def test_the_sweep_would_catch_an_unredacted_run(tmp_path, private_key):
     leaking = {path.name for path, _ in find_secrets(files, SECRETS)}
     # the certificate page itself blanks credential headers, but bodies and JSON would leak
     assert {"results.json", "certificate.json", "certificate.html", "junit.xml"} <= leaking
+
+
+# --- BSN masking in evidence (issue 6) ---------------------------------------------------------
+
+VALID_BSN = "111222333"  # 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-1*3 = 66 = 6*11
+OTHER_BSN = "123456782"
+
+
+def test_bsn_eleven_test():
+    assert passes_bsn_test(VALID_BSN) and passes_bsn_test(OTHER_BSN)
+    assert not passes_bsn_test("123456789") and not passes_bsn_test("000000000")
+    assert not passes_bsn_test("12345678") and not passes_bsn_test("12345678a")
+
+
+def test_bsns_are_masked_and_the_rest_of_the_evidence_stays():
+    body = json.dumps({"bsn": VALID_BSN, "inpBsn": int(OTHER_BSN), "telefoon": "123456789",
+                       "id": f"zaak-{VALID_BSN}", "hex": f"a{VALID_BSN}b", "big": f"1{VALID_BSN}"})
+    masked = mask_bsns(body)
+    data = json.loads(masked.replace(f"{BSN_MASK},", f'"{BSN_MASK}",'))
+    assert data["bsn"] == BSN_MASK and len(data["bsn"]) == len(VALID_BSN)  # length kept
+    assert data["inpBsn"] == BSN_MASK
+    assert data["telefoon"] == "123456789"  # fails the 11-test: kept
+    assert data["id"] == f"zaak-{BSN_MASK}"  # a BSN inside an identifier is still one
+    assert data["hex"] == f"a{VALID_BSN}b" and data["big"] == f"1{VALID_BSN}"  # not nine alone
+    url = f"http://127.0.0.1:1/zaken?rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn={VALID_BSN}"
+    assert VALID_BSN not in redact_url(url) and "inpBsn=" in redact_url(url)
+    assert redact_text(f"bsn {VALID_BSN}", mask_bsn=False) == f"bsn {VALID_BSN}"
+
+
+def test_client_evidence_masks_bsns_unless_the_target_says_not_to():
+    """Through a real exchange: status, field names and lengths stay; the number does not."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            body = json.dumps({"burgerservicenummer": VALID_BSN, "naam": "Jansen"}).encode()
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Echo-Bsn", OTHER_BSN)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for mask in (True, False):
+            limits = Limits.for_policy({origin_of(base)}, SafetyPolicy(mask_bsn=mask), 5.0, [])
+            client = ApiClient(base, limits, None)
+            client.get(f"personen/{VALID_BSN}")
+            evidence = client.exchanges[-1].evidence()
+            text = json.dumps(evidence)
+            assert evidence["response"]["status"] == 404
+            assert '"burgerservicenummer"' in evidence["response"]["body"]
+            assert (VALID_BSN in text, OTHER_BSN in text) == (not mask, not mask)
+            if mask:
+                assert BSN_MASK in evidence["request"]["url"]
+                assert evidence["response"]["headers"]["x-echo-bsn"] == BSN_MASK
+            client.close()
+    finally:
+        server.shutdown()

@@ -19,9 +19,11 @@ from typing import Any
 
 import hypothesis.configuration
 import schemathesis
+from requests import RequestException
 from schemathesis import engine
 from schemathesis.engine import Status, events
 
+from ..client import Limits, policy_sessions
 from ..profiles import SCHEMATHESIS_CHECKS
 from ..redact import redact_headers, redact_text, redact_url
 from ..specs import default_cache_dir
@@ -49,6 +51,9 @@ class ContractOutcome:
     errors: list[str]  # engine-level problems: the pass could not decide
     requests: int
     duration_s: float
+    # requests that got no answer to check (network, time bound, size cap, budget) or a pass
+    # that broke off: the checks that 'passed' over the rest cannot be trusted
+    unanswered: list[str] = field(default_factory=list)
 
     def tally(self, operation: str, check: str) -> CheckTally:
         return self.tallies.get((operation, check), CheckTally())
@@ -67,6 +72,8 @@ class ContractSettings:
     informational: list[dict[str, Any]]
     secrets: list[str]
     request_timeout_s: float = 15.0
+    # the run's client-layer limits: origin, size cap, budget, rate, methods, deadline, TLS
+    limits: Limits | None = None
 
 
 def _config(s: ContractSettings) -> schemathesis.Config:
@@ -82,6 +89,7 @@ def _config(s: ContractSettings) -> schemathesis.Config:
         "workers": 1,
         "request-timeout": s.request_timeout_s,
         "max-redirects": 0,
+        "tls-verify": s.limits.verify_tls if s.limits is not None else True,
         "generation": {"max-examples": s.budget.max_examples, "mode": "all", "database": "none"},
         "phases": {
             "examples": {"enabled": True},
@@ -111,27 +119,79 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
     schema = schemathesis.openapi.from_dict(spec, config=_config(settings))
     if settings.operations:
         schema = schema.include(operation_id=list(settings.operations))
+    if settings.limits is not None and settings.limits.policy.methods != _ALL:
+        allowed = sorted(settings.limits.policy.methods)
+        schema = schema.include(method=[m.lower() for m in allowed])
     labels = _operation_ids(spec)
     tallies: dict[tuple[str, str], CheckTally] = defaultdict(CheckTally)
     informational: dict[tuple[str, str, int], dict[str, Any]] = {}
     errors: list[str] = []
+    unanswered: list[str] = []
     requests = 0
     duration = 0.0
     rules = settings.informational
 
-    with zgw_data.active(adapter):
-        for event in engine.from_schema(schema).execute():
-            if isinstance(event, events.ScenarioFinished):
-                requests += _collect(event.recorder, labels, settings, tallies, informational,
-                                     rules)
-            elif isinstance(event, events.NonFatalError):
-                errors.append(f"{event.label}: {_short(event.value)}")
-            elif isinstance(event, events.FatalError):
-                errors.append(f"schemathesis stopped: {_short(event.exception)}")
-            elif isinstance(event, events.EngineFinished):
-                duration = event.running_time
+    transport = (policy_sessions(settings.limits) if settings.limits is not None
+                 else contextlib.nullcontext())
+    limits = settings.limits
+    with zgw_data.active(adapter), transport:
+        try:
+            for event in engine.from_schema(schema).execute():
+                if isinstance(event, events.ScenarioFinished):
+                    requests += _collect(event.recorder, labels, settings, tallies,
+                                         informational, rules)
+                elif isinstance(event, events.NonFatalError):
+                    errors.append(f"{event.label}: {_short(event.value)}")
+                    if isinstance(event.value, RequestException):
+                        unanswered.append(errors[-1])
+                elif isinstance(event, events.FatalError):
+                    errors.append(f"schemathesis stopped: {_short(event.exception)}")
+                    unanswered.append(errors[-1])
+                elif isinstance(event, events.EngineFinished):
+                    duration = event.running_time
+                if limits is not None and limits.seconds_left() == 0:
+                    errors.append("the run's time bound passed during the contract pass; "
+                                  "it was stopped")
+                    unanswered.append(errors[-1])
+                    break
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - undecided, never a crash
+            errors.append(f"the contract pass stopped: {_short(exc)}")
+            unanswered.append(errors[-1])
     return ContractOutcome(settings.api, dict(tallies), list(informational.values()), errors,
-                           requests, duration)
+                           requests, duration, unanswered)
+
+
+_ALL = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def undecided_by_errors(requirements: list[Any], contract: dict[str, ContractOutcome]) -> None:
+    """A schemathesis check that 'passed' while part of its pass broke off is undecided.
+
+    Requests that got no answer (network errors, refusals of the client layer: size cap,
+    time bound, budget) or a pass that stopped mean a clean tally over the rest would be
+    'conformant by accident'. Failures found are kept (they stand). Other engine errors
+    (e.g. an operation schemathesis cannot generate for) stay notes, as before.
+    """
+    from ..results import combine_outcomes
+
+    for req in requirements:
+        changed = False
+        for check in req.checks:
+            if check.kind != "schemathesis" or check.outcome != "passed":
+                continue
+            api = check.id.split(":")[1]
+            outcome = contract.get(api)
+            if outcome is None or not outcome.unanswered:
+                continue
+            check.outcome = "error"
+            check.message = (f"{check.message}, but {len(outcome.unanswered)} request(s) of the "
+                             f"contract pass got no checked answer (first: "
+                             f"{outcome.unanswered[0][:300]})")
+            changed = True
+        if changed:
+            req.outcome = combine_outcomes([c.outcome for c in req.checks])
+            req.message = "; ".join(f"{c.id}: {c.outcome} ({c.message})" for c in req.checks
+                                    if c.outcome != "passed")[:2000]
 
 
 def _short(exc: BaseException) -> str:
@@ -175,7 +235,8 @@ def _collect(rec: Any, labels: dict[str, str], s: ContractSettings,
                 continue
             tally.failures += 1
             if len(tally.evidence) < MAX_EVIDENCE_PER_KEY:
-                tally.evidence.append(_evidence(node, operation, interaction, s.secrets))
+                tally.evidence.append(_evidence(node, operation, interaction, s.secrets,
+                                                s.limits.policy.mask_bsn if s.limits else True))
     return len(rec.interactions)
 
 
@@ -223,22 +284,25 @@ def _harness_artefact(text: str, sent_headers: dict[str, Any]) -> dict[str, Any]
                       "invalid part was a read-only property, which servers ignore on input"}
 
 
-def _headers(raw: dict[str, Any], secrets: list[str]) -> dict[str, str]:
+def _headers(raw: dict[str, Any], secrets: list[str], bsn: bool = True) -> dict[str, str]:
     flat = {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
-    return redact_headers(flat, secrets)
+    return redact_headers(flat, secrets, mask_bsn=bsn)
 
 
-def _body(data: bytes | str | None, secrets: list[str]) -> tuple[str | None, bool]:
+def _body(data: bytes | str | None, secrets: list[str], bsn: bool = True
+          ) -> tuple[str | None, bool]:
     if data is None:
         return None, False
     if isinstance(data, str):
         with contextlib.suppress(ValueError):
             data = base64.b64decode(data, validate=True)
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-    return redact_text(text, secrets)[:EVIDENCE_BODY_CHARS], len(text) > EVIDENCE_BODY_CHARS
+    return (redact_text(text[:EVIDENCE_BODY_CHARS * 4], secrets, mask_bsn=bsn)
+            [:EVIDENCE_BODY_CHARS], len(text) > EVIDENCE_BODY_CHARS)
 
 
-def _evidence(node: Any, operation: str, interaction: Any, secrets: list[str]) -> dict[str, Any]:
+def _evidence(node: Any, operation: str, interaction: Any, secrets: list[str],
+              bsn: bool = True) -> dict[str, Any]:
     info = node.failure_info
     failure = info.failure if info else None
     message = ""
@@ -247,23 +311,24 @@ def _evidence(node: Any, operation: str, interaction: Any, secrets: list[str]) -
     ev: dict[str, Any] = {
         "check": f"schemathesis:{node.name}",
         "operation": operation,
-        "message": redact_text(message, secrets)[:2000] or node.name,
+        "message": redact_text(message[:8000], secrets, mask_bsn=bsn)[:2000] or node.name,
         "code": getattr(failure, "code", None),
-        "curl": redact_text(info.code_sample, secrets) if info and info.code_sample else None,
-        "steps": [redact_text(step.curl, secrets) for step in (info.steps if info else [])
-                  if getattr(step, "curl", None)],
+        "curl": (redact_text(info.code_sample, secrets, mask_bsn=bsn)
+                 if info and info.code_sample else None),
+        "steps": [redact_text(step.curl, secrets, mask_bsn=bsn)
+                  for step in (info.steps if info else []) if getattr(step, "curl", None)],
         "request": None,
         "response": None,
     }
     if interaction is not None:
         req = interaction.request
-        body, _ = _body(req.body, secrets)
-        ev["request"] = {"method": req.method, "url": redact_url(req.uri, secrets),
-                         "headers": _headers(dict(req.headers), secrets), "body": body}
+        body, _ = _body(req.body, secrets, bsn)
+        ev["request"] = {"method": req.method, "url": redact_url(req.uri, secrets, mask_bsn=bsn),
+                         "headers": _headers(dict(req.headers), secrets, bsn), "body": body}
         if interaction.response is not None:
             resp = interaction.response
-            rbody, truncated = _body(resp.content, secrets)
+            rbody, truncated = _body(resp.content, secrets, bsn)
             ev["response"] = {"status": resp.status_code,
-                              "headers": _headers(dict(resp.headers), secrets),
+                              "headers": _headers(dict(resp.headers), secrets, bsn),
                               "body": rbody, "truncated": truncated}
     return ev

@@ -31,7 +31,7 @@ from ..specs import SpecResolver, load_standard_spec
 from ..targets import Target
 from .attribute import attribute
 from .budget import budget as budget_preset
-from .contract import ContractOutcome, ContractSettings, run_contract
+from .contract import ContractOutcome, ContractSettings, run_contract, undecided_by_errors
 from .prepare import Preparation, prepare
 from .suites import SuiteOutcome, run_suites
 
@@ -46,6 +46,7 @@ class RunOptions:
     resolver: SpecResolver
     timeout_s: float = 15.0
     max_response_bytes: int = 10 * 1024 * 1024
+    insecure: bool = False  # --insecure: TLS certificates are not verified (warned, recorded)
 
 
 def _now() -> str:
@@ -64,8 +65,9 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     specs = {s.api: load_standard_spec(s, options.resolver) for s in profile.tested_standards()
              if not s.from_target}
     tokens = TokenSource(target.auth)
-    limits = Limits(origins=target.origins(), timeout_s=options.timeout_s,
-                    max_response_bytes=options.max_response_bytes, secrets=target.secrets())
+    policy = target.safety.with_insecure(options.insecure)
+    limits = Limits.for_policy(target.origins(), policy, options.timeout_s, target.secrets())
+    limits.max_response_bytes = min(limits.max_response_bytes, options.max_response_bytes)
     clients = {api: ApiClient(url, limits, tokens,
                               default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
                for api, url in target.apis.items()}
@@ -76,6 +78,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     stage_error: str | None = None
     prep = Preparation()
     published: dict[str, dict[str, Any]] = {}
+    cleanup_report: list[dict[str, Any]] = []
     try:
         progress("checking that the target answers")
         stage_error = _unreachable(clients)
@@ -88,7 +91,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
         if stage_error is None:
             progress("preparing test data on the target")
             t = time.monotonic()
-            prep = prepare(profile, clients, options.seed, specs)
+            prep = prepare(profile, clients, options.seed, specs,
+                           notifications=target.notifications)
             timings["prepare"] = round(time.monotonic() - t, 3)
             for api, spec in specs.items():
                 checks = {c for r in profile.requirements for chk in r.checks
@@ -100,24 +104,36 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                 progress(f"contract pass over {api} (schemathesis, budget {options.budget})")
                 t = time.monotonic()
                 contract[api] = _contract(profile, target, api, spec, checks, options, tokens,
-                                          prep)
+                                          prep, limits)
                 timings[f"contract:{api}"] = round(time.monotonic() - t, 3)
             refs = sorted({chk.ref for r in profile.requirements for chk in r.checks
                            if hasattr(chk, "ref")})
-            if refs:
+            left = limits.seconds_left()
+            if refs and left == 0:
+                suites = SuiteOutcome({}, [f"not run: the run's time bound of "
+                                           f"{policy.run_timeout_s:g} s had passed"], 0.0, None)
+            elif refs:
                 progress(f"business-rule suites ({len(refs)} tests)")
-                suites = run_suites(refs, _suite_context(profile, target, options, prep),
+                suites = run_suites(refs, _suite_context(profile, target, options, prep, limits),
                                     target.auth.secret, options.out_dir / ".work",
                                     options.out_dir / "report.html",
-                                    f"{profile.id} — {target.supplier.name}")
+                                    f"{profile.id} — {target.supplier.name}",
+                                    **({} if left is None else {"timeout_s": left + 30}),
+                                    client_secrets={c.name: c.secret
+                                                    for c in target.auth.clients})
                 timings["suites"] = round(suites.duration_s, 3)
     finally:
         if prep.factory is not None:
             progress("removing the test data the run created")
             t = time.monotonic()
+            # removing what the run made is not cut short by the run's time bound or budget
+            limits.deadline, limits.request_budget, limits.consecutive_failures = None, None, 0
             cleanup = prep.factory.cleanup()
             timings["cleanup"] = round(time.monotonic() - t, 3)
             notes.append(_cleanup_note(cleanup))
+            cleanup_report = cleanup
+        for close in prep.closers:  # e.g. the webhook receiver, once its abonnement is gone
+            close()
         for client in clients.values():
             client.close()
     if prep.error:
@@ -129,8 +145,15 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                        stage_error or (prep.error and
                                                        f"test data could not be prepared: "
                                                        f"{prep.error}"))
+    undecided_by_errors(requirements, contract)
+    cleanup_report = [*cleanup_report, *suites.cleanup]
+    if suites.cleanup:
+        notes.append("suites " + _cleanup_note(suites.cleanup))
     verdict, reason = decide_verdict(requirements, profile.required_classes())
-    requests = limits.requests_sent + sum(o.requests for o in contract.values())
+    notes.extend(f"safety policy: {r}" for r in dict.fromkeys(limits.refusals[:10]))
+    if policy.insecure_tls:
+        notes.insert(0, "TLS certificates of the target were NOT verified (--insecure)")
+    requests = limits.requests_sent  # the contract pass sends through the same limits
     summary = profile.summary()
     for std in summary["standards"]:
         if std.get("from_target"):
@@ -147,6 +170,11 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             "python_version": platform.python_version(), "started_at": started_at,
             "finished_at": _now(), "duration_s": round(time.monotonic() - t0, 3),
             "timings": timings, "requests": requests, "notes": notes,
+            "safety": policy.summary(),
+            "cleanup": [{"url": c["url"], "removed": c["removed"],
+                         **({"status": c["status"]} if c.get("status") is not None else {}),
+                         **({"error": c["error"]} if c.get("error") else {})}
+                        for c in cleanup_report],
         },
     )
 
@@ -168,7 +196,7 @@ def _published_spec(client: ApiClient, notes: list[str]) -> dict[str, Any]:
         if resp.status_code == 200:
             try:
                 doc = json.loads(resp.content)
-            except ValueError:
+            except (ValueError, RecursionError):
                 doc = None
             if isinstance(doc, dict) and isinstance(doc.get("paths"), dict):
                 info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
@@ -198,13 +226,17 @@ def _unreachable(clients: dict[str, ApiClient]) -> str | None:
         try:
             client.get(client.base_url + "/", auth=False)
         except (httpx.HTTPError, ClientLimitError) as exc:
-            return f"target unreachable: {api} at {client.base_url}: {type(exc).__name__}: {exc}"
+            hint = (" (the TLS certificate is not trusted: expired, self-signed or for another "
+                    "host; --insecure skips verification for a test box)"
+                    if "CERTIFICATE_VERIFY_FAILED" in str(exc) else "")
+            return (f"target unreachable: {api} at {client.base_url}: "
+                    f"{type(exc).__name__}: {exc}{hint}")
     return None
 
 
 def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
               checks: set[str], options: RunOptions, tokens: TokenSource,
-              prep: Preparation) -> ContractOutcome:
+              prep: Preparation, limits: Limits) -> ContractOutcome:
     standard = profile.standards[api]
     settings = ContractSettings(
         api=api, base_url=target.apis[api], operations=standard.operations or [], checks=checks,
@@ -212,18 +244,28 @@ def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
         profile_checks=profile.contract.get("checks", {}),
         informational=profile.contract.get("informational", []),
         secrets=[*target.secrets(), *tokens.secrets()], request_timeout_s=options.timeout_s,
+        limits=limits,
     )
     return run_contract(spec, settings, prep.adapters.get(api))
 
 
 def _suite_context(profile: Profile, target: Target, options: RunOptions,
-                   prep: Preparation) -> dict[str, Any]:
+                   prep: Preparation, limits: Limits) -> dict[str, Any]:
+    budget = limits.request_budget
     return {
+        # the same safety policy in the child: what is left of the budget and the run's time
+        "safety": {"policy": limits.policy.to_context(), "seconds_left": limits.seconds_left(),
+                   "budget_left": None if budget is None else max(
+                       0, budget - limits.requests_sent)},
         "apis": target.apis, "auth_type": target.auth.type, "client_id": target.auth.client_id,
+        # further clients (scope rules); their secrets travel in the child's environment
+        "clients": [{"name": c.name, "client_id": c.client_id} for c in target.auth.clients],
         "seed": options.seed, "environment": target.environment,
         "timeout_s": options.timeout_s, "max_response_bytes": options.max_response_bytes,
         "fixtures": prep.fixtures,
         "api_versions": {s.api: s.version for s in profile.standards.values()},
         # the APIs the profile tests (the API Design Rules check each of them)
         "tested_apis": [s.api for s in profile.tested_standards()],
+        # where the supplier reaches the harness's webhook receiver (target file)
+        "notifications": target.notifications,
     }

@@ -27,6 +27,9 @@ class Preparation:
     fixtures: dict[str, Any] = field(default_factory=dict)
     adapters: dict[str, Any] = field(default_factory=dict)  # api -> data adapter
     error: str | None = None
+    clients: dict[str, ApiClient] = field(default_factory=dict)
+    notifications: dict[str, Any] = field(default_factory=dict)  # the target's webhook settings
+    closers: list[Callable[[], None]] = field(default_factory=list)  # run at clean-up
 
 
 Preparer = Callable[[Profile, Factory, dict[str, dict[str, Any]], Preparation, int], None]
@@ -36,17 +39,24 @@ PREPARERS: dict[str, str] = {
     "zaken": "conformance.engine.zgw_data:prepare_zaken",
     "catalogi": "conformance.engine.data_catalogi:prepare_catalogi",
     "documenten": "conformance.engine.data_documenten:prepare_documenten",
+    "autorisaties": "conformance.engine.data_autorisaties:prepare_autorisaties",
+    "besluiten": "conformance.engine.data_besluiten:prepare_besluiten",
+    "notificaties": "conformance.engine.data_notificaties:prepare_notificaties",
 }
+NEEDS_NO_CATALOGI = {"notificaties"}
 
 
 def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
-            specs: dict[str, dict[str, Any]]) -> Preparation:
+            specs: dict[str, dict[str, Any]],
+            notifications: dict[str, Any] | None = None) -> Preparation:
     apis = [s.api for s in profile.tested_standards() if s.api in PREPARERS]
-    if not apis or "catalogi" not in clients:
+    if not apis or ("catalogi" not in clients and set(apis) - NEEDS_NO_CATALOGI):
         return Preparation()
-    factory = Factory(catalogi=clients["catalogi"], zaken=clients.get("zaken"),
-                      documenten=clients.get("documenten"), rng=random.Random(seed))
-    prep = Preparation(factory=factory)
+    # (an NRC-only target has no Catalogi API: its preparer makes nothing there)
+    factory = Factory(catalogi=clients.get("catalogi"), zaken=clients.get("zaken"),  # type: ignore[arg-type]
+                      documenten=clients.get("documenten"), rng=random.Random(seed),
+                      besluiten=clients.get("besluiten"))
+    prep = Preparation(factory=factory, clients=clients, notifications=notifications or {})
     try:
         for api in apis:
             module, _, name = PREPARERS[api].partition(":")

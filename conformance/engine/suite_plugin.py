@@ -20,11 +20,18 @@ import pytest
 
 from ..auth import TokenSource
 from ..client import ApiClient, Limits
+from ..safety import SafetyPolicy
 from ..targets import AuthConfig, origin_of
 from ..zgw import Factory, ZaaktypeSet
+from .data_autorisaties import NO_AC, RESTRICTED, Autorisaties
+from .data_notificaties import SOURCE_KANALEN, subscribed_receiver
+from .webhook import CallbackSettings, WebhookReceiver
 
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
+CLIENT_SECRETS_ENV = "CONFORMANCE_RUN_CLIENT_SECRETS"  # JSON: client name -> secret
 CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
+CLEANUP_FILE = "suite-cleanup.json"  # beside the results file: what the tests made, removed?
+_CLEANUP: list[dict[str, Any]] = []
 
 
 class SuiteContext:
@@ -42,6 +49,13 @@ class SuiteContext:
         self.fixtures: dict[str, Any] = data.get("fixtures", {})
         self.api_versions: dict[str, str] = data.get("api_versions", {})
         self.tested_apis: list[str] = data.get("tested_apis", [])
+        self.notifications: dict[str, Any] = data.get("notifications") or {}
+        self.safety: dict[str, Any] = data.get("safety") or {}
+        secrets = json.loads(os.environ.get(CLIENT_SECRETS_ENV) or "{}")
+        #: the target's further clients (auth.clients): name -> (client_id, secret)
+        self.clients: dict[str, tuple[str, str]] = {
+            c["name"]: (c["client_id"], secrets[c["name"]])
+            for c in data.get("clients", []) if secrets.get(c["name"])}
 
     def auth(self) -> AuthConfig:
         return AuthConfig(self.auth_type, self.client_id, self.secret)
@@ -93,6 +107,7 @@ class _Recorder:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.path.write_text(json.dumps(list(self.records.values()), indent=1), encoding="utf-8")
+        self.path.with_name(CLEANUP_FILE).write_text(json.dumps(_CLEANUP), encoding="utf-8")
 
 
 def _message(exc: BaseException | None) -> str:
@@ -136,12 +151,14 @@ def suite_context(request: pytest.FixtureRequest) -> SuiteContext:
 
 @pytest.fixture(scope="session")
 def _limits(suite_context: SuiteContext) -> Limits:
-    return Limits(
-        origins={origin_of(u) for u in suite_context.apis.values()},
-        timeout_s=suite_context.timeout_s,
-        max_response_bytes=suite_context.max_response_bytes,
-        secrets=[s for s in [suite_context.secret] if s],
-    )
+    safety = suite_context.safety  # the run's policy, with what is left of budget and time
+    limits = Limits.for_policy(
+        {origin_of(u) for u in suite_context.apis.values()},
+        SafetyPolicy.from_context(safety.get("policy")), suite_context.timeout_s,
+        [s for s in [suite_context.secret] if s], run_seconds=safety.get("seconds_left"),
+        request_budget=safety.get("budget_left"))
+    limits.max_response_bytes = min(limits.max_response_bytes, suite_context.max_response_bytes)
+    return limits
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +200,27 @@ def documenten(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
 
 
 @pytest.fixture
+def besluiten(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, "besluiten")
+
+
+@pytest.fixture
+def autorisaties(suite_context: SuiteContext, _limits: Limits,
+                 _conformance_clients: dict[str, ApiClient]) -> Autorisaties:
+    """The target's Autorisaties API and its restricted client (``auth.clients``); the
+    applicaties a test makes are removed after it. Not applicable without the API."""
+    if "autorisaties" not in _conformance_clients:
+        pytest.skip(NO_AC)
+    client_id, secret = suite_context.clients.get(RESTRICTED) or next(
+        iter(suite_context.clients.values()), (None, None))
+    helper = Autorisaties(ac=_conformance_clients["autorisaties"], apis=suite_context.apis,
+                          limits=_limits, client_id=client_id, secret=secret,
+                          registry=_conformance_clients)
+    yield helper
+    helper.cleanup()
+
+
+@pytest.fixture
 def apis_under_test(suite_context: SuiteContext, _conformance_clients: dict[str, ApiClient]
                     ) -> dict[str, ApiClient]:
     """A client per API the profile tests (not its dependencies): what generic rules such as
@@ -201,9 +239,10 @@ def factory(request: pytest.FixtureRequest, suite_context: SuiteContext,
     rng = random.Random(f"{suite_context.seed}:{request.node.nodeid}")
     made = Factory(catalogi=_api(_conformance_clients, "catalogi"),
                    zaken=_conformance_clients.get("zaken"),
-                   documenten=_conformance_clients.get("documenten"), rng=rng)
+                   documenten=_conformance_clients.get("documenten"), rng=rng,
+                   besluiten=_conformance_clients.get("besluiten"))
     yield made
-    made.cleanup()
+    _CLEANUP.extend(made.cleanup())
 
 
 @pytest.fixture
@@ -219,3 +258,31 @@ def zaaktype_set(suite_context: SuiteContext) -> ZaaktypeSet:
 def api_version(suite_context: SuiteContext) -> dict[str, str]:
     """The version each API's standard pins (e.g. {'zaken': '1.5.1'})."""
     return suite_context.api_versions
+
+
+@pytest.fixture
+def notificaties(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, "notificaties")
+
+
+#: the skip reason when a target offers no Notificaties API (reported as not applicable)
+NO_NRC = ("not applicable: the target has no Notificaties API (add apis.notificaties to the "
+          "target file to test the notifications this API must publish)")
+
+
+@pytest.fixture(scope="session")
+def notification_receiver(request: pytest.FixtureRequest, suite_context: SuiteContext
+                          ) -> WebhookReceiver:
+    """The harness's webhook on loopback, subscribed through the target's Notificaties API to
+    the source kanalen (zaken, documenten, besluiten) it has, for the whole suite session."""
+    url = suite_context.apis.get("notificaties")
+    if not url:
+        pytest.skip(NO_NRC)
+    client = ApiClient(url, request.getfixturevalue("_limits"),
+                       request.getfixturevalue("_tokens"))
+    try:
+        with subscribed_receiver(client, CallbackSettings.from_target(suite_context.notifications),
+                                 list(SOURCE_KANALEN)) as receiver:
+            yield receiver
+    finally:
+        client.close()

@@ -15,11 +15,11 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .suite_plugin import SECRET_ENV
+from .suite_plugin import CLEANUP_FILE, CLIENT_SECRETS_ENV, SECRET_ENV
 
 SUITE_TIMEOUT_S = 1800
 
@@ -30,6 +30,7 @@ class SuiteOutcome:
     errors: list[str]
     duration_s: float
     report_html: Path | None
+    cleanup: list[dict[str, Any]] = field(default_factory=list)  # what the tests made, removed?
 
 
 def _module_file(module: str) -> str:
@@ -40,8 +41,8 @@ def _module_file(module: str) -> str:
 
 
 def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, work_dir: Path,
-               report_html: Path | None, title: str, timeout_s: float = SUITE_TIMEOUT_S
-               ) -> SuiteOutcome:
+               report_html: Path | None, title: str, timeout_s: float = SUITE_TIMEOUT_S,
+               client_secrets: dict[str, str] | None = None) -> SuiteOutcome:
     """Run the named tests (``module:function``); one record list per ref."""
     started = time.monotonic()
     if not refs:
@@ -67,7 +68,9 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
             "--collect-in-virtualenv"]
     if report_html is not None:
         args += [f"--html={report_html}", "--self-contained-html"]
-    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in (SECRET_ENV, CLIENT_SECRETS_ENV)}
+    if client_secrets:  # the target's further clients (auth.clients), by name
+        env[CLIENT_SECRETS_ENV] = json.dumps(client_secrets)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if secret:
         env[SECRET_ENV] = secret
@@ -87,7 +90,9 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     if res_file.exists():
         for record in json.loads(res_file.read_text(encoding="utf-8")):
             records.setdefault(record["ref"], []).append(record)
+    cleanup_file = work_dir / CLEANUP_FILE
+    cleanup = json.loads(cleanup_file.read_text(encoding="utf-8")) if cleanup_file.exists() else []
     # the scratch files are not artefacts: read, then gone (only the swept artefacts remain)
     shutil.rmtree(work_dir, ignore_errors=True)
     return SuiteOutcome(records, errors, time.monotonic() - started,
-                        report_html if report_html and report_html.exists() else None)
+                        report_html if report_html and report_html.exists() else None, cleanup)

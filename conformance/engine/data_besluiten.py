@@ -1,0 +1,148 @@
+"""Domain-valid data for generated Besluiten API requests, and the run's besluit fixtures.
+
+As for the other APIs (``zgw_data``): schema-valid is not valid. A random ``besluittype`` URL
+is rightly refused (brc-001), a random ``verantwoordelijkeOrganisatie`` fails the 11-test, a
+``zaak`` must exist and have the besluittype in its zaaktype (brc-007), and a
+besluitinformatieobject needs an existing besluit and a document whose type the besluittype
+allows (brc-003, brc-008), once per pair. So, for the POSITIVE parts of a generated case only,
+references point at objects the run prepared; negative parts stay as generated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemathesis.core.parameters import ParameterLocation
+
+from ..profiles import Profile
+from ..zgw import Factory, FixtureError
+from .zgw_data import _negative, _path_url, date_query_params, positive_query
+
+# Besluit fields the server owns or that must stay as they are (brc-001, brc-002, brc-006).
+KEEP_ON_UPDATE = ("besluittype", "zaak", "identificatie", "verantwoordelijkeOrganisatie")
+
+
+@dataclass
+class BesluitenSet:
+    """The published types a besluit needs, as URLs on the target."""
+
+    catalogus: str
+    besluittype: str  # published; named by the zaaktype below
+    informatieobjecttype: str  # published; named by the besluittype (brc-008)
+    zaaktype: str  # published; its besluittypen hold the besluittype (brc-007)
+
+
+def besluiten_set(factory: Factory) -> tuple[BesluitenSet, Any]:
+    """A catalogus with a published besluittype that a published zaaktype names.
+
+    Returns the set and the zaaktype's ``ZaaktypeSet`` (for zaken of that zaaktype).
+    """
+    catalogus = factory.catalogus()["url"]
+    iot = factory.informatieobjecttype(catalogus)["url"]
+    besluittype = factory.besluittype(catalogus, [iot])["url"]
+    types = factory.zaaktype_set(catalogus, besluittypen=[besluittype])
+    return BesluitenSet(catalogus, besluittype, iot, types.zaaktype), types
+
+
+@dataclass
+class BesluitenAdapter:
+    """Rewrites positive Besluiten request bodies; one per contract pass."""
+
+    factory: Factory
+    types: BesluitenSet
+    ignored_query: list[dict[str, str]] = field(default_factory=list)
+    date_query: dict[str, set[str]] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> last body seen
+    besluit_url: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def adapt(self, case: Any) -> None:
+        operation_id = case.operation.definition.raw.get("operationId", "")
+        positive_query(case, self.ignored_query, self.date_query.get(operation_id, ()), self.rng)
+        if not isinstance(case.body, dict) or _negative(case.meta, ParameterLocation.BODY):
+            return
+        resource, _, action = operation_id.partition("_")
+        with self._lock:
+            if resource == "besluit" and action in ("create", "update", "partial_update"):
+                self._adapt_besluit(action, case)
+            elif resource == "besluitinformatieobject" and action == "create":
+                self._adapt_relation(case)
+
+    def _adapt_besluit(self, action: str, case: Any) -> None:
+        body: dict[str, Any] = case.body
+        body.pop("_expand", None)
+        body.pop("identificatie", None)  # generated and unique per organisation (brc-002)
+        body.pop("zaak", None)  # a zaak only with a matching zaaktype (brc-006/007): suites
+        known = self.owners.get(_path_url(case)) if action != "create" else None
+        if known is not None:
+            for name in KEEP_ON_UPDATE:
+                if action == "partial_update":
+                    body.pop(name, None)
+                elif known.get(name):
+                    body[name] = known[name]
+            return
+        if "verantwoordelijkeOrganisatie" in body or action != "partial_update":
+            body["verantwoordelijkeOrganisatie"] = self.factory.rsin()
+        if "besluittype" in body or action != "partial_update":
+            body["besluittype"] = self.types.besluittype
+
+    def _adapt_relation(self, case: Any) -> None:
+        """One relation per (besluit, document): a fresh document of the allowed type."""
+        body: dict[str, Any] = case.body
+        body["besluit"] = self._besluit()
+        body["informatieobject"] = self.factory.document(self.types.informatieobjecttype)["url"]
+
+    def _besluit(self) -> str:
+        if self.besluit_url is None:
+            besluit = self.factory.besluit(self.types.besluittype)
+            self.remember(besluit)
+            self.besluit_url = besluit["url"]
+        return self.besluit_url
+
+    def remember(self, created: dict[str, Any]) -> None:
+        if isinstance(created, dict) and isinstance(created.get("url"), str):
+            self.owners[created["url"]] = created
+
+    def observe(self, case: Any, response: Any) -> None:
+        """Remember what was made or changed; forget the prepared besluit once deleted.
+
+        What the pass creates is removed after the run with the rest (newest first, so a
+        besluit's documents are free to go once its relations are gone).
+        """
+        method = case.method.upper()
+        status = response.status_code
+        if method in ("POST", "PUT", "PATCH") and status in (200, 201):
+            with contextlib.suppress(ValueError, AttributeError):
+                created = response.json()
+                self.remember(created)
+                if method == "POST" and isinstance(created.get("url"), str):
+                    with self._lock:
+                        self.factory.created.append((self.factory.besluiten, created["url"]))
+        elif method == "DELETE" and status in (200, 204):
+            url = _path_url(case)
+            self.owners.pop(url, None)
+            if url == self.besluit_url:
+                with self._lock:
+                    self.besluit_url = None
+
+
+def prepare_besluiten(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
+                      prep: Any, seed: int) -> None:
+    """Published besluittype, informatieobjecttype and zaaktype; a besluit; the adapter."""
+    if factory.besluiten is None:
+        raise FixtureError("the target has no Besluiten API (apis.besluiten in the target file)")
+    types, zaaktype_set = besluiten_set(factory)
+    prep.fixtures.setdefault("zaaktype_set", dataclasses.asdict(zaaktype_set))
+    prep.fixtures["besluiten"] = dataclasses.asdict(types)
+    adapter = BesluitenAdapter(factory=factory, types=types,
+                               ignored_query=profile.contract.get("ignored_query", []),
+                               date_query=date_query_params(specs.get("besluiten", {})),
+                               rng=random.Random(seed))
+    adapter._besluit()
+    prep.adapters["besluiten"] = adapter
