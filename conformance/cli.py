@@ -124,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--trust", type=Path, action="append", required=True,
                         help="trusted public key (PEM); repeatable")
     verify.set_defaults(func=_cmd_verify)
+
+    from .nightly.cli import register as register_nightly
+
+    register_nightly(sub)
     return p
 
 
