@@ -30,6 +30,14 @@ def test_read_only_property_alone_is_an_artefact_but_not_with_a_real_violation()
     assert _harness_artefact("Schema-violating request accepted", SENT) is None
 
 
+def test_a_negative_case_schemathesis_calls_positive_is_no_evidence():
+    text = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+            "Expected: 400, 401, 403\nInvalid component: positive test case")
+    assert _harness_artefact(text, SENT) is not None
+    with_real = text + "\n  - body: violates `maxLength` at /properties/toelichting"
+    assert _harness_artefact(with_real, SENT) is None
+
+
 def test_informational_rules_match_on_every_given_field():
     rules = [{"check": "status_code_conformance", "status": 304, "reason": "r1"},
              {"check": "missing_required_header", "message_contains": "Got 403", "reason": "r2"}]
