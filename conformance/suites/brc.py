@@ -23,7 +23,6 @@ from ._helpers import (
     create,
     expect_status,
     fetch,
-    list_urls,
     rejected_field,
     validation_problem,
     where,
@@ -31,6 +30,7 @@ from ._helpers import (
 from .generic_checks import (
     check_api_version_header,
     check_errors_are_problem_json,
+    check_filter_applied,
     check_jwt_zgw_auth,
     check_openapi_discovery,
     check_pagination,
@@ -101,14 +101,7 @@ def test_documented_filters_applied(besluiten: ApiClient, factory: Factory,
     cases = [({"verantwoordelijkeOrganisatie": r1}, one, two),
              ({"identificatie": two["identificatie"]}, two, one)]
     for params, present, absent in cases:
-        what = f"filter {'&'.join(f'{k}={v}' for k, v in params.items())}"
-        urls = [i.get("url") for i in list_urls(besluiten, BESLUITEN, params, what)[0]]
-        assert present["url"] in urls, (
-            f"{what}: the list must contain besluit {present['url']}, but it is not among "
-            f"the {len(urls)} results")
-        assert absent["url"] not in urls, (
-            f"{what}: the list must not contain besluit {absent['url']}; the filter was not "
-            "applied")
+        check_filter_applied(besluiten, BESLUITEN, params, present, absent, "besluit")
 
 
 def test_errors_are_problem_json(besluiten: ApiClient, factory: Factory) -> None:

@@ -26,7 +26,6 @@ from ._helpers import (
     expect_status,
     fetch,
     json_object,
-    list_urls,
     rejected_field,
     summary,
     validation_problem,
@@ -36,6 +35,7 @@ from .generic_checks import (
     check_api_version_header,
     check_errors_are_problem_json,
     check_etag_head_conditional,
+    check_filter_applied,
     check_jwt_zgw_auth,
     check_openapi_discovery,
     check_pagination,
@@ -45,10 +45,6 @@ from .generic_checks import (
 )
 
 DOCS = "enkelvoudiginformatieobjecten"
-
-
-def _urls(items: list[dict[str, Any]]) -> list[Any]:
-    return [i.get("url") for i in items]
 
 
 def _document_body(factory: Factory, iot: str, **overrides: Any) -> dict[str, Any]:
@@ -134,16 +130,7 @@ def test_documented_filters_applied(documenten: ApiClient, factory: Factory,
     cases = [({"bronorganisatie": r1}, one, two),
              ({"identificatie": two["identificatie"]}, two, one)]
     for params, present, absent in cases:
-        what = f"filter {'&'.join(f'{k}={v}' for k, v in params.items())}"
-        items, _ = list_urls(documenten, DOCS, params, what)
-        assert present["url"] in _urls(items), (
-            f"{what}: the list must contain document {present['url']}, but it is not among "
-            f"the {len(items)} results"
-        )
-        assert absent["url"] not in _urls(items), (
-            f"{what}: the list must not contain document {absent['url']}; the filter was not "
-            "applied"
-        )
+        check_filter_applied(documenten, DOCS, params, present, absent, "document")
 
 
 def test_errors_are_problem_json(documenten: ApiClient, factory: Factory) -> None:

@@ -28,6 +28,7 @@ from ._helpers import (
     body_or_none,
     expect_status,
     link_on_target,
+    list_urls,
     page_shape,
     problem,
     rejected_field,
@@ -42,7 +43,8 @@ def unknown_uuid(factory: Factory) -> str:
     return str(uuid.UUID(int=factory.rng.getrandbits(128), version=4))
 
 
-def _urls(items: list[Any]) -> list[Any]:
+def urls_of(items: list[Any]) -> list[Any]:
+    """The ``url`` of each listed item (an item that is a bare URL stands for itself)."""
     return [i.get("url") if isinstance(i, dict) else i for i in items]
 
 
@@ -74,7 +76,7 @@ def check_pagination(client: ApiClient, path: str, make_item: Callable[[], Any],
         f"{what}: the first page has no previous page, so 'previous' must be null; got "
         f"{page1['previous']!r}"
     )
-    seen = _urls(page1["results"])
+    seen = urls_of(page1["results"])
     body, pages = page1, 1
     while body["next"] and pages < MAX_PAGES:
         link_on_target(body["next"], client, "next", what)
@@ -86,7 +88,7 @@ def check_pagination(client: ApiClient, path: str, make_item: Callable[[], Any],
         pages += 1
         if body["previous"] is not None:
             link_on_target(body["previous"], client, "previous", what)
-        seen.extend(_urls(body["results"]))
+        seen.extend(urls_of(body["results"]))
     if body["next"] is None:
         assert len(seen) == page1["count"], (
             f"{what}: 'count' is {page1['count']} but walking all {pages} page(s) via 'next' "
@@ -103,8 +105,8 @@ def check_pagination(client: ApiClient, path: str, make_item: Callable[[], Any],
             f"{page1['count']}"
         )
     explicit = page_shape(client.get(path, params={"page": 1}), what)
-    assert explicit["count"] == page1["count"] and explicit["next"] == page1["next"] and _urls(
-        explicit["results"]) == _urls(page1["results"]), (
+    assert explicit["count"] == page1["count"] and explicit["next"] == page1["next"] and urls_of(
+        explicit["results"]) == urls_of(page1["results"]), (
         f"{what}: GET /{path}?page=1 must give the same result as GET /{path}; got count "
         f"{explicit['count']} vs {page1['count']}, next {explicit['next']!r} vs "
         f"{page1['next']!r}, {len(explicit['results'])} vs {len(page1['results'])} items"
@@ -124,6 +126,26 @@ def check_unknown_query_parameter_rejected(client: ApiClient, path: str) -> None
     """A query parameter that is not in the OAS is refused with HTTP 400 (validation problem)."""
     validation_problem(client.get(path, params={"nonexistentParam": "1"}),
                        f"unknown query parameter on GET /{path}")
+
+
+def check_filter_applied(client: ApiClient, path: str, params: dict[str, Any],
+                         present: dict[str, Any], absent: dict[str, Any], noun: str,
+                         rule: str = "") -> list[dict[str, Any]]:
+    """``GET path?params`` lists ``present`` and not ``absent`` (a documented filter is applied,
+    not ignored); returns the listed items for further checks."""
+    what = f"filter {'&'.join(f'{k}={v}' for k, v in params.items())}"
+    items, _ = list_urls(client, path, params, what)
+    urls = urls_of(items)
+    why = f" ({rule})" if rule else ""
+    assert present["url"] in urls, (
+        f"{what}: the list must contain {noun} {present['url']}{why}, but it is not among "
+        f"the {len(urls)} results"
+    )
+    assert absent["url"] not in urls, (
+        f"{what}: the list must not contain {noun} {absent['url']}{why}; the filter was not "
+        "applied"
+    )
+    return items
 
 
 def check_errors_are_problem_json(client: ApiClient, factory: Factory, path: str,

@@ -19,17 +19,14 @@ from .generic_checks import (
     check_api_version_header,
     check_errors_are_problem_json,
     check_etag_head_conditional,
+    check_filter_applied,
     check_jwt_zgw_auth,
     check_openapi_discovery,
     check_pagination,
     check_rsin_elfproef,
     check_unknown_query_parameter_rejected,
+    urls_of,
 )
-
-
-def _urls(items: list[dict[str, Any]]) -> list[Any]:
-    return [i.get("url") for i in items]
-
 
 # --- pagination --------------------------------------------------------------------------
 
@@ -58,18 +55,7 @@ def test_documented_filters_applied(zaken: ApiClient, factory: Factory,
 
     def check(params: dict[str, Any], present: dict[str, Any], absent: dict[str, Any],
               rule: str) -> list[dict[str, Any]]:
-        what = f"filter {'&'.join(f'{k}={v}' for k, v in params.items())}"
-        items, _ = list_urls(zaken, "zaken", params, what)
-        urls = _urls(items)
-        assert present["url"] in urls, (
-            f"{what}: the list must contain zaak {present['url']} ({rule}), but it is not "
-            f"among the {len(urls)} results"
-        )
-        assert absent["url"] not in urls, (
-            f"{what}: the list must not contain zaak {absent['url']} ({rule}); the filter "
-            "was not applied"
-        )
-        return items
+        return check_filter_applied(zaken, "zaken", params, present, absent, "zaak", rule)
 
     items = check({"bronorganisatie": r1}, recent, early, f"only bronorganisatie {r1}")
     others = sorted({str(i.get("bronorganisatie")) for i in items} - {r1})
@@ -82,10 +68,10 @@ def test_documented_filters_applied(zaken: ApiClient, factory: Factory,
           f"only bronorganisatie {r2} or {unrelated}")
     items, _ = list_urls(zaken, "zaken", {"bronorganisatie__in": f"{r1},{r2}"},
                          f"filter bronorganisatie__in={r1},{r2}")
-    assert {recent["url"], early["url"]} <= set(_urls(items)), (
+    assert {recent["url"], early["url"]} <= set(urls_of(items)), (
         f"filter bronorganisatie__in={r1},{r2} (comma-separated): both zaken must be listed, "
         f"got {len(items)} results without "
-        f"{[u for u in (recent['url'], early['url']) if u not in _urls(items)]}"
+        f"{[u for u in (recent['url'], early['url']) if u not in urls_of(items)]}"
     )
     check({"zaaktype": old.zaaktype}, early, recent, f"only zaaktype {old.zaaktype}")
     check({"bronorganisatie__in": f"{r1},{r2}", "startdatum__gt": "2021-01-01"}, recent,
