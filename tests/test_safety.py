@@ -161,8 +161,14 @@ def test_requests_per_second_holds():
         for _ in range(6):
             client.get("items")
         assert time.monotonic() - started >= 5 / 20 - 0.01
-        gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:], strict=False)]
-        assert min(gaps) > 0.04
+        # The limiter spaces request *starts*; the server sees them with scheduling jitter (a
+        # late arrival followed by a punctual one shortens one gap), so allow 20 ms of jitter
+        # per pair. Unpaced, the six requests arrive within a few milliseconds of each other.
+        arrivals = server.arrivals
+        assert len(arrivals) == 6
+        for i, earlier in enumerate(arrivals):
+            for j in range(i + 1, len(arrivals)):
+                assert arrivals[j] - earlier >= (j - i) / 20 - 0.02, (i, j, arrivals)
 
 
 def test_json_depth_guard():
