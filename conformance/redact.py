@@ -63,6 +63,12 @@ MIN_SECRET_LENGTH = 4
 #: Nine digits standing alone (not part of a longer number, word, hex string or decimal).
 _NINE_DIGITS = re.compile(r"(?<![\w])(?<!\d\.)\d{9}(?![\w])(?!\.\d)")
 BSN_MASK = "*********"
+#: A nine-digit value right after one of these names (``"bronorganisatie": "``,
+#: ``bronorganisatie=``, also JSON-escaped) is an RSIN: an organisation's number, public by
+#: law, which a reader needs to follow the evidence. It passes the BSN 11-test too, so
+#: without this it would be masked.
+_RSIN_FIELD_BEFORE = re.compile(
+    r'(?i)(?:bronorganisatie|verantwoordelijke_?organisatie|rsin)\\?"?\s*[:=]\s*\\?"?$')
 
 
 def passes_bsn_test(digits: str) -> bool:
@@ -78,13 +84,21 @@ def mask_bsns(text: str) -> str:
 
     A citizen service number is personal data (AVG): a supplier's test environment may hold
     real ones, and evidence travels to buyers. The mask keeps the length (nine characters), so
-    the field, its place and its size stay visible. RSINs pass the same test and are masked
-    too: better one public organisation number hidden than one citizen's number shown.
+    the field, its place and its size stay visible. RSINs pass the same test: those in the
+    fields that hold one by definition (bronorganisatie, verantwoordelijkeOrganisatie, rsin)
+    stay readable; anywhere else one is masked too, as it cannot be told from a BSN.
     """
     if not text or not any(c.isdigit() for c in text):
         return text
-    return _NINE_DIGITS.sub(lambda m: BSN_MASK if passes_bsn_test(m.group(0)) else m.group(0),
-                            text)
+
+    def masked(match: re.Match[str]) -> str:
+        digits = match.group(0)
+        if not passes_bsn_test(digits):
+            return digits
+        before = text[max(0, match.start() - 40):match.start()]
+        return digits if _RSIN_FIELD_BEFORE.search(before) else BSN_MASK
+
+    return _NINE_DIGITS.sub(masked, text)
 
 
 @functools.lru_cache(maxsize=256)

@@ -197,6 +197,24 @@ def test_bsns_are_masked_and_the_rest_of_the_evidence_stays():
     assert redact_text(f"bsn {VALID_BSN}", mask_bsn=False) == f"bsn {VALID_BSN}"
 
 
+def test_rsins_in_organisation_fields_stay_readable():
+    """bronorganisatie & co. hold an RSIN (public); the same number elsewhere is masked."""
+    body = json.dumps({"bronorganisatie": VALID_BSN, "verantwoordelijkeOrganisatie": OTHER_BSN,
+                       "rsin": VALID_BSN, "kenmerken": {"verantwoordelijke_organisatie":
+                                                        VALID_BSN}, "bsn": VALID_BSN,
+                       "omschrijving": f"rsin van de burger: {OTHER_BSN}"})
+    data = json.loads(mask_bsns(body))
+    assert (data["bronorganisatie"], data["verantwoordelijkeOrganisatie"], data["rsin"],
+            data["kenmerken"]["verantwoordelijke_organisatie"]) == (
+        VALID_BSN, OTHER_BSN, VALID_BSN, VALID_BSN)
+    assert data["bsn"] == BSN_MASK and data["omschrijving"].endswith(BSN_MASK)
+    escaped = json.dumps(body)  # the body as a string inside other JSON (evidence files)
+    assert json.loads(json.loads(mask_bsns(escaped)))["bronorganisatie"] == VALID_BSN
+    assert json.loads(json.loads(mask_bsns(escaped)))["bsn"] == BSN_MASK
+    url = f"http://127.0.0.1:1/zaken?bronorganisatie={VALID_BSN}&inpBsn={OTHER_BSN}"
+    assert redact_url(url) == f"http://127.0.0.1:1/zaken?bronorganisatie={VALID_BSN}&inpBsn={BSN_MASK}"
+
+
 def test_client_evidence_masks_bsns_unless_the_target_says_not_to():
     """Through a real exchange: status, field names and lengths stay; the number does not."""
     import threading
