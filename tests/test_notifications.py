@@ -1,5 +1,6 @@
-"""Notifications: the harness's loopback webhook receiver, the reference supplier's
-publishing and routing, and whole runs where notification defects flip their requirements.
+"""Notifications: the harness's loopback webhook receiver and the reference supplier's
+publishing and routing. The whole runs where notification defects flip their requirements
+(defect_tables.NOTIFICATIONS) are in test_whole_runs.py.
 
 Everything is real: the supplier on loopback, the receiver a real HTTP server, deliveries real
 POSTs from the supplier's background worker.
@@ -18,7 +19,6 @@ import pytest
 from conformance_fixtures.reference_supplier import ReferenceServer
 from conformance_fixtures.reference_supplier.notify import channels
 from conformance_fixtures.reference_supplier.spec import load_specs
-from runs import assert_defect, certify
 
 from conformance.auth import TokenSource
 from conformance.client import ApiClient, Limits
@@ -28,20 +28,12 @@ from conformance.engine.suites import run_suites
 from conformance.engine.webhook import CallbackSettings, WebhookReceiver
 from conformance.errors import TargetError
 from conformance.profiles import load_profile
-from conformance.reference import DEFAULT_CLIENT_ID, defects, reference_spec_paths
+from conformance.reference import DEFAULT_CLIENT_ID, reference_spec_paths
 from conformance.targets import AuthConfig, load_target_file, origin_of
 from conformance.zgw import Factory
 
 SECRET = "notifications-test-secret-of-some-length"
 TIMEOUT_S = 10.0
-
-# defect -> (requirements that must fail, requirements that may also fail as a direct
-# consequence). Run on drc-1.4 (the cheaper source profile; zrc-1.5 has the same checks).
-DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
-    # no message at all: the kenmerken check sees nothing to read either
-    "notifications-not-sent": ({"DRC-notificaties"}, {"DRC-notificaties-kenmerken"}),
-    "notifications-missing-kenmerken": ({"DRC-notificaties-kenmerken"}, set()),
-}
 
 
 # -- the receiver ---------------------------------------------------------------------------------
@@ -208,13 +200,3 @@ def test_without_a_notificaties_api_the_requirements_are_not_applicable(tmp_path
             by_id[rid].not_tested
     json.dumps([r.id for r in results])  # plain data
 
-
-def test_defect_table_names_known_switches():
-    assert set(DEFECT_TABLE) <= set(defects())
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
-def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
-    must_fail, may_fail = DEFECT_TABLE[defect]
-    assert_defect(certify("drc-1.4", resolver, tmp_path, defect), defect, must_fail, may_fail)

@@ -1,10 +1,8 @@
-"""The Besluiten profile brc-1.1: its rule coverage, the reference supplier's Besluiten API, and
-whole runs against that supplier.
+"""The Besluiten profile brc-1.1: its rule coverage and the reference supplier's Besluiten API.
 
-The clean supplier must be certified conformant; each Besluiten defect switch must make the
-run not conformant, failing exactly the requirement(s) that defect breaks (the table below).
 The supplier tests talk to the Besluiten API directly, so a broken rule shows up here without
-the harness in between.
+the harness in between. The whole runs, clean and with the Besluiten defects
+(defect_tables.BESLUITEN), are in test_whole_runs.py.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from typing import Any
 
 import pytest
 from conformance_fixtures.reference_supplier import ReferenceServer
-from runs import assert_clean, assert_defect, certify
+from defect_tables import BESLUITEN
 from test_reference_supplier import (
     CLIENT_ID,
     SECRET,
@@ -30,19 +28,11 @@ from test_reference_supplier import (
 )
 
 from conformance.profiles import load_profile
-from conformance.reference import defects
 from conformance.zgw import make_rsin
 
 PROFILE = "brc-1.1"
 RULES = [f"brc-{n:03d}" for n in range(1, 10)]
 UNTESTABLE = {"brc-004"}  # aardRelatie is not in the 1.1.0 contracts (see the profile)
-
-# defect -> (requirements that must fail, requirements that may also fail as a direct
-# consequence of the same defect). Anything else failing is a false alarm.
-DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
-    "besluittype-not-in-zaaktype": ({"brc-007"}, set()),
-    "besluit-zaak-not-mirrored": ({"brc-006"}, set()),
-}
 
 
 def test_profile_covers_every_besluiten_rule():
@@ -63,10 +53,6 @@ def test_profile_covers_every_besluiten_rule():
     drc_oas = {r.id.replace("DRC-", "BRC-") for r in load_profile("drc-1.4").requirements
                if r.id.startswith("DRC-OAS-")}
     assert oas == drc_oas
-
-
-def test_defect_table_names_known_switches():
-    assert set(DEFECT_TABLE) <= set(defects())
 
 
 # -- the reference supplier's Besluiten API, directly ----------------------------------------------
@@ -206,7 +192,7 @@ def test_supplier_besluitinformatieobjecten(brc: Besluiten,
                  params={"object": besluit["url"]}).json() == []
 
 
-@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
+@pytest.mark.parametrize("defect", sorted(BESLUITEN))
 def test_supplier_defect(spec_paths: dict[str, Path], defect: str) -> None:  # noqa: F811
     with ReferenceServer(spec_paths=spec_paths, client_id=CLIENT_ID, secret=SECRET,
                          defects=frozenset({defect})) as srv:
@@ -222,16 +208,3 @@ def test_supplier_defect(spec_paths: dict[str, Path], defect: str) -> None:  # n
         else:
             assert wrong.status_code == 400 and besluit["url"] not in mirrored and not mirrored
 
-
-# -- whole runs ------------------------------------------------------------------------------------
-@pytest.mark.slow
-def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
-    result = certify(PROFILE, resolver, tmp_path)
-    assert_clean(result)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
-def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
-    must_fail, may_fail = DEFECT_TABLE[defect]
-    assert_defect(certify(PROFILE, resolver, tmp_path, defect), defect, must_fail, may_fail)

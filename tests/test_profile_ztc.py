@@ -1,29 +1,16 @@
 """Profile ztc-1.3 (Zaaktypecataloguscomponent, Catalogi API 1.3.1).
 
-The profile names every official Catalogi rule (tested, or not_tested with a reason); the
-clean reference supplier is certified conformant; each Catalogi defect switch makes the run
-not conformant, failing exactly the requirement(s) it breaks (the table below).
+The profile names every official Catalogi rule (tested, or not_tested with a reason). Its
+whole runs, clean and with the Catalogi defects (defect_tables.CATALOGI), are in
+test_whole_runs.py.
 """
 
 from __future__ import annotations
-
-import pytest
-from runs import CORE_APIS, assert_clean, assert_defect, certify
 
 from conformance.profiles import load_profile
 
 PROFILE = "ztc-1.3"
 RULES = [f"ztc-{n:03d}" for n in range(1, 17)]
-
-# defect -> (requirements that must fail, requirements that may also fail as a direct
-# consequence of the same defect). Anything else failing is a false alarm.
-DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
-    "published-zaaktype-editable": ({"ztc-009"}, set()),
-    "child-type-on-published-zaaktype": ({"ztc-010"}, set()),
-    "overlapping-validity": ({"ztc-016"}, set()),
-}
-
-
 
 
 def test_profile_covers_every_catalogi_rule():
@@ -43,23 +30,3 @@ def test_profile_covers_every_catalogi_rule():
         assert req.title["nl"] and req.title["en"] and req.source.startswith("http")
     ops = profile.standards["catalogi"].operations
     assert "zaaktype_publish" in ops and "resultaattype_create" in ops
-
-
-def test_defect_table_names_catalogi_switches():
-    from conformance.reference import defects
-
-    assert set(DEFECT_TABLE) <= set(defects())
-
-
-@pytest.mark.slow
-def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
-    result = certify(PROFILE, resolver, tmp_path)
-    assert_clean(result)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
-def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, defect):
-    must_fail, may_fail = DEFECT_TABLE[defect]
-    assert_defect(certify(PROFILE, resolver, tmp_path, defect, apis=CORE_APIS), defect,
-                  must_fail, may_fail)

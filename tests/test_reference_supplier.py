@@ -1409,8 +1409,8 @@ def test_defect_script_in_fields(
 
 def test_every_defect_has_a_test() -> None:
     """The defects of the first APIs are exercised directly here; every switch (these and the
-    later APIs' ones) is also proven by whole runs (test_certification.py checks that the
-    profiles' DEFECT_TABLEs together name every switch exactly once)."""
+    later APIs' ones) is also proven by whole runs (test_whole_runs.py checks that the
+    tables in defect_tables.py together name every switch exactly once)."""
     tested = {
         m.args[1][0]
         for f in globals().values()

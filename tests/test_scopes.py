@@ -15,22 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from defect_tables import SCOPES
 from runs import SEED, assert_clean, assert_defect
 
 from conformance.engine.execute import RunOptions, execute
 from conformance.profiles import Profile, load_profile
-from conformance.reference import defects, embedded_target
+from conformance.reference import embedded_target
 from conformance.results import RunResult
 from conformance.targets import AuthConfig, ExtraClient, load_target_file
 
 SCOPE_RULES = {"zrc-1.5": ["zrc-006", "zrc-007-scope", "zrc-008-scope"],
                "ztc-1.3": ["ztc-014"], "drc-1.4": ["drc-009-scope"]}
 ALL_RULES = {r for rules in SCOPE_RULES.values() for r in rules}
-
-# defect -> (requirements that must fail, requirements that may also fail)
-DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
-    "zaaktype-scope-ignored": ({"zrc-006"}, set()),
-}
 
 
 @functools.cache
@@ -73,7 +69,6 @@ def test_profiles_test_every_scope_rule():
             assert reqs[rule].checks and not reqs[rule].not_tested, f"{pid}: {rule}"
             assert all(c.ref.startswith("conformance.suites.scopes:")
                        for c in reqs[rule].checks), rule
-    assert set(DEFECT_TABLE) <= set(defects())
 
 
 def test_target_file_names_extra_clients(tmp_path):
@@ -103,9 +98,9 @@ def test_clean_reference_supplier_passes_the_scope_rules(resolver, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("defect", sorted(DEFECT_TABLE))
+@pytest.mark.parametrize("defect", sorted(SCOPES))
 def test_each_defect_fails_exactly_its_rule(resolver, tmp_path, defect):
-    must_fail, may_fail = DEFECT_TABLE[defect]
+    must_fail, may_fail = SCOPES[defect]
     assert_defect(_run(resolver, tmp_path, defect), defect, must_fail, may_fail)
 
 

@@ -1,21 +1,17 @@
-"""Whole certification runs against the embedded reference supplier.
+"""What each defect switch of the reference supplier must break, per profile.
 
-The clean supplier must be certified conformant; every defect switch must make the
-run not conformant, failing the requirement(s) that defect breaks and no other
-MUST requirement (the table below), so the harness neither misses a deviation
-nor cries wolf. Defects that break disjoint requirements share a run (GROUPS).
+defect -> (requirements that must fail, requirements that may also fail as a direct
+consequence of the same defect). Any other MUST requirement failing is a false alarm.
+Together the tables name every switch exactly once (test_whole_runs checks it), so no switch
+exists that no whole run proves.
 """
 
 from __future__ import annotations
 
-import pytest
-from runs import CORE_APIS, SEED, assert_clean, assert_defect, certify
+Table = dict[str, tuple[set[str], set[str]]]
 
-from conformance.reference import defects
-
-# defect -> (requirements that must fail, requirements that may also fail as a direct
-# consequence of the same defect). Anything else failing is a false alarm.
-DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
+# -- zrc-1.5 (Zaken, with the API Design Rules of adr-2.1 it includes) ---------------------------
+ZAKEN: Table = {
     "missing-required-field": ({"ZRC-OAS-schema"}, set()),
     "create-returns-200": ({"ZRC-OAS-status"}, set()),
     "no-api-version": ({"ZGW-api-version", "ADR-version-header"}, set()),
@@ -45,7 +41,7 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
     "zaaktype-not-validated": ({"zrc-001"}, set()),
     "duplicate-identificatie": ({"zrc-002"}, set()),
     "server-error-on-old-date": ({"ZRC-OAS-server-error"},
-                                         {"ZRC-OAS-positive", "ZRC-OAS-status"}),
+                                 {"ZRC-OAS-positive", "ZRC-OAS-status"}),
     "script-in-fields": ({"ZRC-OAS-schema"}, set()),
     # API Design Rules (adr-2.1, included by zrc-1.5)
     "trailing-slash-redirect": ({"ADR-no-trailing-slash"}, set()),
@@ -53,40 +49,13 @@ DEFECT_TABLE: dict[str, tuple[set[str], set[str]]] = {
     "openapi-behind-auth": ({"ADR-publish-openapi", "ZGW-openapi-discovery"}, set()),
 }
 
-
-
-
-def test_defect_table_covers_every_switch():
-    """Every defect switch is proven by a whole run: here, or in its own profile's tests."""
-    from test_notifications import DEFECT_TABLE as NOTIFICATIONS
-    from test_profile_ac import DEFECT_TABLE as AUTORISATIES
-    from test_profile_brc import DEFECT_TABLE as BESLUITEN
-    from test_profile_drc import DEFECT_TABLE as DOCUMENTEN
-    from test_profile_nrc import DEFECT_TABLE as NOTIFICATIES
-    from test_profile_ztc import DEFECT_TABLE as CATALOGI
-    from test_scopes import DEFECT_TABLE as SCOPES
-
-    tables = [set(DEFECT_TABLE), set(CATALOGI), set(DOCUMENTEN), set(NOTIFICATIES),
-              set(NOTIFICATIONS), set(BESLUITEN), set(AUTORISATIES), set(SCOPES)]
-    assert set().union(*tables) == set(defects())
-    assert sum(len(t) for t in tables) == len(defects())  # no switch counted twice
-    assert len(DEFECT_TABLE) >= 12
-
-
-@pytest.mark.slow
-def test_clean_reference_supplier_is_conformant(resolver, tmp_path):
-    result = certify("zrc-1.5", resolver, tmp_path)
-    assert_clean(result)
-    assert result.run["seed"] == SEED and result.run["budget"] == "quick"
-
-
 # Defects switched on together in one run, to keep the suite within its time: each group's
 # defects break disjoint requirements by unrelated mechanisms (a response field, a header, a
 # filter, a status code ...), so each requirement still fails only for its own defect, and a
 # switch that stopped working shows as its requirement passing. Every switch's misbehaviour
 # is also asserted on its own in test_reference_supplier.py. Defects that touch many rules
 # (error format, authentication, closing, server errors) and the newer ones run alone.
-GROUPS: list[tuple[str, ...]] = [
+ZAKEN_GROUPS: list[tuple[str, ...]] = [
     ("missing-required-field", "etag-ignored", "unknown-query-param-accepted"),
     ("create-returns-200", "rsin-not-validated", "trailing-slash-redirect"),
     ("no-api-version", "filter-ignored", "duplicate-identificatie"),
@@ -100,20 +69,51 @@ GROUPS: list[tuple[str, ...]] = [
     ("archive-date-from-einddatum",),
 ]
 
+# -- ztc-1.3 (Catalogi) ---------------------------------------------------------------------------
+CATALOGI: Table = {
+    "published-zaaktype-editable": ({"ztc-009"}, set()),
+    "child-type-on-published-zaaktype": ({"ztc-010"}, set()),
+    "overlapping-validity": ({"ztc-016"}, set()),
+}
 
-def test_groups_cover_the_table_once_with_disjoint_requirements():
-    grouped = [d for group in GROUPS for d in group]
-    assert sorted(grouped) == sorted(DEFECT_TABLE)
-    for group in GROUPS:
-        touched = [DEFECT_TABLE[d][0] | DEFECT_TABLE[d][1] for d in group]
-        assert sum(len(t) for t in touched) == len(set().union(*touched)), group
+# -- drc-1.4 (Documenten) -------------------------------------------------------------------------
+DOCUMENTEN: Table = {
+    "update-without-lock": ({"drc-009"}, set()),
+    "gebruiksrechten-indicatie-stale": ({"drc-006"}, set()),
+    "iot-concept-accepted": ({"drc-001"}, set()),
+}
 
+# -- notifications a source API publishes: run on drc-1.4 (the cheaper source profile; zrc-1.5
+# and brc-1.1 have the same checks) --------------------------------------------------------------
+NOTIFICATIONS: Table = {
+    # no message at all: the kenmerken check sees nothing to read either
+    "notifications-not-sent": ({"DRC-notificaties"}, {"DRC-notificaties-kenmerken"}),
+    "notifications-missing-kenmerken": ({"DRC-notificaties-kenmerken"}, set()),
+}
 
-@pytest.mark.slow
-@pytest.mark.parametrize("group", GROUPS, ids="+".join)
-def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, group):
-    must_fail = set().union(*(DEFECT_TABLE[d][0] for d in group))
-    may_fail = set().union(*(DEFECT_TABLE[d][1] for d in group))
-    # the clean run above has every API; a defect run needs only those its rules live in
-    assert_defect(certify("zrc-1.5", resolver, tmp_path, *group, apis=CORE_APIS),
-                  "+".join(group), must_fail, may_fail)
+# -- brc-1.1 (Besluiten) --------------------------------------------------------------------------
+BESLUITEN: Table = {
+    "besluittype-not-in-zaaktype": ({"brc-007"}, set()),
+    "besluit-zaak-not-mirrored": ({"brc-006"}, set()),
+}
+
+# -- ac-1.0 (Autorisaties) ------------------------------------------------------------------------
+AUTORISATIES: Table = {
+    "client-id-reuse-accepted": ({"ac-001"}, set()),
+}
+
+# -- nrc-1.0 (Notificaties) -----------------------------------------------------------------------
+NOTIFICATIES: Table = {
+    "nrc-filters-ignored": ({"NRC-routing-filters"}, set()),
+}
+
+# -- the scope rules of zrc-1.5, ztc-1.3 and drc-1.4 (run by test_scopes on those rules alone) ----
+SCOPES: Table = {
+    "zaaktype-scope-ignored": ({"zrc-006"}, set()),
+}
+
+ALL_TABLES: dict[str, Table] = {
+    "zaken": ZAKEN, "catalogi": CATALOGI, "documenten": DOCUMENTEN,
+    "notifications": NOTIFICATIONS, "besluiten": BESLUITEN, "autorisaties": AUTORISATIES,
+    "notificaties": NOTIFICATIES, "scopes": SCOPES,
+}
