@@ -34,7 +34,7 @@ ZAKEN: Table = {
                                                       "zrc-008-scope"}),
     "rsin-not-validated": ({"ZGW-rsin"}, set()),
     "close-without-einddatum": ({"zrc-007"}, set()),
-    "archive-date-from-einddatum": ({"zrc-021"}, set()),
+    "archive-date-from-einddatum": ({"zrc-021", "zrc-021-besluit"}, set()),
     "delete-soft": ({"zrc-023"}, {"ZRC-OAS-deletion"}),
     "etag-ignored": ({"ZGW-etag"}, set()),
     "crs-not-required": ({"ZGW-crs"}, {"ZRC-OAS-required-headers", "ZRC-OAS-negative"}),

@@ -5,8 +5,10 @@ Source: https://vng-realisatie.github.io/gemma-zaken/standaard/zaken/#zrc-021 an
 zrc-021 is the largest block of the old Postman suite (sub-scenarios per
 ``afleidingswijze``); each tested afleidingswijze has its own test here, on one published
 zaaktype with a resultaattype per afleidingswijze (archiefnominatie ``vernietigen``,
-archiefactietermijn ten years). Not tested here: ``zaakobject`` (the datumkenmerk lives in
-the registration the zaakobject points to) and the besluit dates (need a Besluiten API).
+archiefactietermijn ten years). The two besluit dates (``ingangsdatum_besluit``,
+``vervaldatum_besluit``) need the target's Besluiten API and are a requirement of their own
+(zrc-021-besluit), not applicable without it. Not tested: ``zaakobject`` (the datumkenmerk
+lives in the registration the zaakobject points to, outside the ZGW APIs).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pytest
+
 from ..client import ApiClient
+from ..engine.attribute import NOT_APPLICABLE
 from ..engine.data_catalogi import consistent_brondatum
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import expect_status, fetch, summary, validation_problem
@@ -46,8 +51,8 @@ class ArchiveTypes:
     datumkenmerk: str  # naam of the zaaktype's eigenschap (holds a date for 'eigenschap')
 
 
-def archive_types(factory: Factory, how: str) -> ArchiveTypes:
-    types = factory.zaaktype_set(publish=False)
+def archive_types(factory: Factory, how: str, **zaaktype_overrides: Any) -> ArchiveTypes:
+    types = factory.zaaktype_set(publish=False, **zaaktype_overrides)
     naam = factory.catalogi.get(types.eigenschap).json()["naam"]
     procedure = consistent_brondatum({"afleidingswijze": how})
     if how == "eigenschap":
@@ -185,6 +190,47 @@ def test_zrc_021_ander_datumkenmerk(zaken: ApiClient, factory: Factory) -> None:
         "zrc-021 (ander_datumkenmerk): the brondatum is not in the zaak, so archiefactiedatum "
         f"cannot be derived and must stay null, got {closed.get('archiefactiedatum')!r}"
     )
+
+
+# Two besluiten on the zaak; the first made has the later date, so a provider that takes the
+# last (or first) besluit instead of the latest date is caught either way.
+BESLUIT_DATES = {
+    "ingangsdatum_besluit": ({"ingangsdatum": "2022-02-10"}, {"ingangsdatum": "2021-05-01"}),
+    "vervaldatum_besluit": ({"ingangsdatum": "2021-01-01", "vervaldatum": "2024-06-30"},
+                            {"ingangsdatum": "2021-01-01", "vervaldatum": "2023-01-31"}),
+}
+
+
+def _besluit_derivation(zaken: ApiClient, factory: Factory, how: str) -> None:
+    """The archive term starts at the latest ingangsdatum/vervaldatum of the zaak's besluiten."""
+    if factory.besluiten is None:
+        pytest.skip(f"{NOT_APPLICABLE} the target has no Besluiten API, so the harness cannot "
+                    f"give a zaak besluiten to derive the archive date from ({how}); add "
+                    "apis.besluiten to the target file")
+    catalogus = factory.catalogus()["url"]
+    besluittype = factory.besluittype(catalogus, [])["url"]
+    archive = archive_types(factory, how, catalogus=catalogus, besluittypen=[besluittype])
+    zaak = factory.zaak(archive.types.zaaktype)
+    field = how.removesuffix("_besluit")
+    for dates in BESLUIT_DATES[how]:
+        factory.besluit(besluittype, zaak=zaak["url"], datum="2021-01-01", **dates)
+    _close(factory, zaak, archive.types, archive.resultaattype)
+    closed = _archived_fields(zaken, zaak, how)
+    latest = max(d[field] for d in BESLUIT_DATES[how])
+    _assert_archiefactiedatum(closed, {date.fromisoformat(latest)}, how,
+                              f"the latest {field} of the zaak's two besluiten ({latest})")
+
+
+def test_zrc_021_ingangsdatum_besluit(zaken: ApiClient, factory: Factory) -> None:
+    """ingangsdatum_besluit: the archive term starts at the latest ingangsdatum of the
+    zaak's besluiten."""
+    _besluit_derivation(zaken, factory, "ingangsdatum_besluit")
+
+
+def test_zrc_021_vervaldatum_besluit(zaken: ApiClient, factory: Factory) -> None:
+    """vervaldatum_besluit: the archive term starts at the latest vervaldatum of the zaak's
+    besluiten."""
+    _besluit_derivation(zaken, factory, "vervaldatum_besluit")
 
 
 # --- zrc-022 ---------------------------------------------------------------------------------
