@@ -17,7 +17,10 @@ from .profiles import Profile
 #: ranges zrc-001..023, drc-001..009, brc-001..008, ztc-001..013, ac-001..003, plus the
 #: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016).
 OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3}
-RULE_ID = re.compile(r"^(?P<api>[a-z]+)-(?P<number>\d{3})$")
+#: A requirement for a rule is named by the rule id, or by the rule id and a part
+#: (zrc-007-scope, zrc-021-besluit): one rule may need several requirements, e.g. because
+#: one part needs an API or client that another does not.
+RULE_ID = re.compile(r"^(?P<rule>(?P<api>[a-z]+)-(?P<number>\d{3}))(?:-[a-z][a-z0-9-]*)?$")
 
 
 def official_rule_ids() -> list[str]:
@@ -25,15 +28,43 @@ def official_rule_ids() -> list[str]:
 
 
 @dataclass(frozen=True)
-class RuleCoverage:
-    rule: str
-    level: str
+class RulePart:
+    """One requirement of a rule: its checks, or why it is not tested."""
+
+    requirement: str
     checks: tuple[str, ...]
     not_tested: str | None
 
     @property
     def tested(self) -> bool:
         return bool(self.checks) and self.not_tested is None
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    rule: str
+    level: str
+    parts: tuple[RulePart, ...]
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return tuple(c for p in self.parts if p.tested for c in p.checks)
+
+    @property
+    def tested(self) -> bool:
+        return any(p.tested for p in self.parts)
+
+    @property
+    def not_tested(self) -> str | None:
+        """Why the rule is not tested at all (None when some part is)."""
+        if self.tested:
+            return None
+        return "; ".join(dict.fromkeys(p.not_tested or "no checks" for p in self.parts))
+
+    @property
+    def untested_parts(self) -> list[RulePart]:
+        """Parts left untested while others are: a partly tested rule says so."""
+        return [p for p in self.parts if not p.tested] if self.tested else []
 
 
 @dataclass
@@ -52,11 +83,19 @@ class ProfileCoverage:
 
 
 def profile_coverage(profile: Profile) -> ProfileCoverage:
-    """The profile's own requirements whose id is a ZGW rule id (included ADR rules are not)."""
-    rules = [RuleCoverage(r.id, r.level, tuple(c for ch in r.checks for c in ch.ids()),
-                          r.not_tested)
-             for r in profile.requirements
-             if RULE_ID.match(r.id) and r.inherited is None]
+    """The profile's own requirements grouped by the ZGW rule id they test (included ADR
+    rules are not ZGW rules); a rule's level is the strictest of its requirements'."""
+    grouped: dict[str, list[Any]] = {}
+    for req in profile.requirements:
+        match = RULE_ID.match(req.id)
+        if match and req.inherited is None:
+            grouped.setdefault(match["rule"], []).append(req)
+    rules = [RuleCoverage(
+        rule, "MUST" if any(r.level == "MUST" for r in reqs) else reqs[0].level,
+        tuple(RulePart(r.id, tuple(c for ch in r.checks for c in ch.ids()), r.not_tested)
+              for r in reqs))
+        for rule, reqs in sorted(grouped.items())
+        for reqs in [sorted(reqs, key=lambda r, rule=rule: r.id != rule)]]
     return ProfileCoverage(profile.id, str(profile.gemma.get("component", "")), rules)
 
 
@@ -71,8 +110,12 @@ def as_json(coverages: list[ProfileCoverage]) -> dict[str, Any]:
         "profiles": [{
             "profile": c.profile_id, "component": c.component,
             "rules": len(c.rules), "tested": len(c.tested), "untested": len(c.untested),
-            "requirements": [{"rule": r.rule, "level": r.level, "checks": list(r.checks),
-                              "not_tested": r.not_tested} for r in c.rules],
+            "requirements": [{
+                "rule": r.rule, "level": r.level, "checks": list(r.checks),
+                "not_tested": r.not_tested,
+                "parts": [{"requirement": p.requirement, "checks": list(p.checks),
+                           "not_tested": p.not_tested} for p in r.parts],
+            } for r in c.rules],
         } for c in coverages],
         "official_rules": len(official_rule_ids()),
         "uncovered": uncovered_rules(coverages),
@@ -86,8 +129,12 @@ def render_text(coverages: list[ProfileCoverage]) -> str:
                      f"{len(c.tested)} tested, {len(c.untested)} not tested")
         for r in c.rules:
             if r.tested:
-                lines.append(f"  {r.rule:9} {r.level:6} {len(r.checks)} check(s): "
+                parts = [p.requirement for p in r.parts if p.tested]
+                by = f" in {', '.join(parts)}" if len(r.parts) > 1 else ""
+                lines.append(f"  {r.rule:9} {r.level:6} {len(r.checks)} check(s){by}: "
                              + ", ".join(r.checks))
+                lines += [f"  {'':9} {'':6} PART NOT TESTED ({p.requirement}): {p.not_tested}"
+                          for p in r.untested_parts]
             else:
                 lines.append(f"  {r.rule:9} {r.level:6} NOT TESTED: {r.not_tested}")
         lines.append("")
