@@ -110,6 +110,7 @@ NOTIFICATIES: Table = {
 # -- the scope rules of zrc-1.5, ztc-1.3 and drc-1.4 (run by test_scopes on those rules alone) ----
 SCOPES: Table = {
     "zaaktype-scope-ignored": ({"zrc-006"}, set()),
+    "zaak-data-unfiltered": ({"zrc-006"}, set()),
 }
 
 ALL_TABLES: dict[str, Table] = {

@@ -52,9 +52,11 @@ def _closed_zaak(factory: Factory, zaken: ApiClient, types: ZaaktypeSet) -> dict
 
 def test_zrc_006_zaaktype_scope(zaken: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet,
                                 autorisaties: Autorisaties) -> None:
-    """A client with zaken.lezen for one zaaktype sees and reads only zaken of that type."""
+    """A client with zaken.lezen for one zaaktype sees and reads only zaken of that type,
+    and lists only their data (statussen, zaakinformatieobjecten)."""
     autorisaties.require_client()
-    own_type, other_type = zaaktype_set.zaaktype, factory.zaaktype_set().zaaktype
+    other_set = factory.zaaktype_set()
+    own_type, other_type = zaaktype_set.zaaktype, other_set.zaaktype
     own = factory.zaak(own_type)
     other = factory.zaak(other_type)
     restricted = autorisaties.grant([zrc(own_type, ["zaken.lezen"])])["zaken"]
@@ -75,6 +77,39 @@ def test_zrc_006_zaaktype_scope(zaken: ApiClient, factory: Factory, zaaktype_set
     detail = restricted.get(other["url"])
     expect_status(detail, REFUSED, f"{what}: reading a zaak of another zaaktype")
     expect_status(restricted.get(own["url"]), 200, f"{what}: reading a zaak of its zaaktype")
+    _zaak_data_filtered(factory, restricted, own, other, zaaktype_set, other_set)
+
+
+def _zaak_data_filtered(factory: Factory, restricted: ApiClient, own: dict[str, Any],
+                        other: dict[str, Any], own_set: ZaaktypeSet,
+                        other_set: ZaaktypeSet) -> None:
+    """A zaak's own data (statussen: a paginated list; zaakinformatieobjecten: a plain array)
+    is filtered like the zaak: listed for the allowed zaaktype, never for another."""
+    what = "zrc-006: as a client with zaken.lezen for one zaaktype only,"
+    for zaak, types in ((own, own_set), (other, other_set)):
+        factory.status(zaak["url"], types.statustypen[0], when=_stamp(1))
+        document = factory.document(types.informatieobjecttype)
+        factory.zaakinformatieobject(zaak["url"], document["url"])
+    for path in ("statussen", "zaakinformatieobjecten"):
+        seen = _zaak_data(restricted, path, own["url"], f"{what} GET /{path}?zaak=<its zaak>")
+        assert seen, f"{what} GET /{path}?zaak={own['url']} must list that zaak's {path}"
+        leaked = _zaak_data(restricted, path, other["url"],
+                            f"{what} GET /{path}?zaak=<a zaak of another zaaktype>")
+        assert not leaked, (
+            f"{what} GET /{path}?zaak={other['url']} shows {len(leaked)} {path} of a zaak of "
+            "another zaaktype; a zaak's data must be filtered at the source like the zaak")
+
+
+def _zaak_data(client: ApiClient, path: str, zaak: str, what: str) -> list[Any]:
+    """The items of a zaak's sub-resource list; a 403 shows nothing, so it counts as none."""
+    resp = client.get(path, params={"zaak": zaak})
+    if resp.status_code in REFUSED:
+        return []
+    expect_status(resp, 200, what)
+    body = resp.json()
+    items = body.get("results") if isinstance(body, dict) else body
+    assert isinstance(items, list), f"{what}: {where(resp)} must return a list, got {body!r}"
+    return [i for i in items if isinstance(i, dict)]
 
 
 def test_zrc_006_vertrouwelijkheid_scope(zaken: ApiClient, factory: Factory,
