@@ -21,7 +21,7 @@ from .errors import EXIT_USAGE, ConformanceError, UsageError
 from .profiles import builtin_profile_ids, load_profile, load_profile_file
 from .results import EXIT_CODES
 from .specs import SpecResolver
-from .targets import load_target_file, target_from_url
+from .targets import Target, load_target_file, target_from_url
 
 DEFAULT_PROFILE = "zrc-1.5"
 
@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                      "certificate (a test box only; warned, recorded and printed on the "
                      "certificate)")
     run.add_argument("--no-bsn-masking", action="store_true", help="keep values that pass the "
-                     "BSN 11-test in the evidence (masked by default)")
+                     "BSN 11-test in the evidence (masked by default; printed on the "
+                     "certificate)")
     run.set_defaults(func=_cmd_run)
 
     serve = sub.add_parser("serve-reference", help="serve the reference supplier on 127.0.0.1")
@@ -135,6 +136,12 @@ def _resolver(args: argparse.Namespace) -> SpecResolver:
     return SpecResolver.from_environment(args.spec_dir, True if args.offline else None)
 
 
+def _apply_no_bsn_masking(target: Target, keep_bsns: bool) -> None:
+    """--no-bsn-masking: the evidence keeps BSNs (recorded, and printed on the certificate)."""
+    if keep_bsns:
+        target.safety = dataclasses.replace(target.safety, mask_bsn=False)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .engine.execute import RunOptions, execute
     from .reference import embedded_target
@@ -168,8 +175,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                   client_id=args.client_id)
                   if args.target.startswith(("http://", "https://"))
                   else load_target_file(Path(args.target)))
-        if args.no_bsn_masking:
-            target.safety = dataclasses.replace(target.safety, mask_bsn=False)
+        _apply_no_bsn_masking(target, args.no_bsn_masking)
         if target.safety.insecure_tls and not args.insecure:
             warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
                           "is NOT verified; the results and the certificate say so", stacklevel=1)
@@ -178,6 +184,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         _check_defects(args.defect)
         print(f"starting the embedded reference supplier (seed {seed})", file=sys.stderr)
         with embedded_target(options.resolver, frozenset(args.defect)) as target:
+            _apply_no_bsn_masking(target, args.no_bsn_masking)
             result = execute(profile, target, options, progress)
     if waivers:
         from datetime import date

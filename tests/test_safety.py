@@ -171,6 +171,21 @@ def test_requests_per_second_holds():
                 assert arrivals[j] - earlier >= (j - i) / 20 - 0.02, (i, j, arrivals)
 
 
+def test_no_bsn_masking_is_recorded_and_printed_on_the_certificate(tmp_path, capsys):
+    """Evidence with BSNs is personal data: whoever keeps the files must be told."""
+    with HostileServer() as server:
+        path = _target(tmp_path, server.api_url)
+        for flag in ([], ["--no-bsn-masking"]):
+            out = tmp_path / f"out{len(flag)}"
+            assert main(["run", "--profile", str(PROBE), "--target", str(path), "--budget",
+                         "quick", "--seed", "1", "--out", str(out), *flag]) == 0
+            results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+            page = (out / "certificate.html").read_text(encoding="utf-8")
+            assert results["run"]["safety"]["mask_bsn"] is not bool(flag)
+            assert ("in het bewijs zijn NIET gemaskeerd" in page) is bool(flag)
+    capsys.readouterr()
+
+
 def test_json_depth_guard():
     assert json_too_deep(b"[" * 600 + b"]" * 600)
     assert not json_too_deep(b'{"a": "' + b"[" * 600 + b'"}')  # brackets inside a string

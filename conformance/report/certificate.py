@@ -287,6 +287,8 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "supplier": {k: str(supplier.get(k, "")) for k in ("name", "product", "version")},
         "environment": tr(f"environment_{results['target']['environment']}"),
         "tls_insecure": bool(((results.get("run") or {}).get("safety") or {}).get("insecure_tls")),
+        # evidence with personal data: whoever stores or forwards the files must know
+        "bsn_unmasked": ((results.get("run") or {}).get("safety") or {}).get("mask_bsn") is False,
         "validity": _date(cert["valid_until"], lang) if signed else tr("no_validity"),
         "must_summary": ", ".join(
             [tr("must_summary", passed=must.get("passed", 0), total=sum(must.values()))]

@@ -44,6 +44,9 @@ NL: dict[str, str] = {
     "fact_environment": "Geteste omgeving",
     "fact_tls": "TLS",
     "tls_insecure": "Het TLS-certificaat van de leverancier is NIET gecontroleerd (--insecure)",
+    "fact_personal_data": "Persoonsgegevens",
+    "bsn_unmasked": "BSN's in het bewijs zijn NIET gemaskeerd (--no-bsn-masking of "
+                    "mask_bsn: false); behandel de bestanden als persoonsgegevens",
     "fact_profile": "Getoetst aan profiel",
     "fact_standards": "Standaarden",
     "fact_run_date": "Datum van de test",
@@ -189,6 +192,9 @@ EN: dict[str, str] = {
     "fact_environment": "Environment tested",
     "fact_tls": "TLS",
     "tls_insecure": "The supplier's TLS certificate was NOT verified (--insecure)",
+    "fact_personal_data": "Personal data",
+    "bsn_unmasked": "BSNs in the evidence are NOT masked (--no-bsn-masking or mask_bsn: "
+                    "false); handle the files as personal data",
     "fact_profile": "Tested against profile",
     "fact_standards": "Standards",
     "fact_run_date": "Date of the test",
