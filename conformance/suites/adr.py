@@ -14,6 +14,7 @@ import re
 import socket
 import ssl
 import uuid
+import warnings
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -338,7 +339,9 @@ def _handshake(host: str, port: int, version: ssl.TLSVersion) -> bool:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
-        context.minimum_version = context.maximum_version = version
+        with warnings.catch_warnings():  # offering TLS 1.0/1.1 is the point of the probe
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = context.maximum_version = version
     except (ValueError, ssl.SSLError):
         return False  # this client cannot even offer it
     try:
