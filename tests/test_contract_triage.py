@@ -38,6 +38,19 @@ def test_a_negative_case_schemathesis_calls_positive_is_no_evidence():
     assert _harness_artefact(with_real, SENT) is None
 
 
+def test_wrong_content_type_without_a_body_is_no_evidence():
+    """Content-Type describes the content; with none there is nothing to reject (Open Zaak,
+    like any DRF service, ignores it then). With a body it must be rejected."""
+    text = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+            "Expected: 400, 401, 403, 404, 406, 409, 415, 422\n"
+            "Invalid component: parameter `Content-Type` in header - violates `enum` at "
+            "/properties/Content-Type")
+    assert _harness_artefact(text, {"Content-Type": "Q0"}, has_body=False) is not None
+    assert _harness_artefact(text, {"Content-Type": "Q0"}, has_body=True) is None
+    with_real = text + "\n  - parameter `Accept-Crs` in header - violates `enum`"
+    assert _harness_artefact(with_real, {"Content-Type": "Q0"}, has_body=False) is None
+
+
 def test_informational_rules_match_on_every_given_field():
     rules = [{"check": "status_code_conformance", "status": 304, "reason": "r1"},
              {"check": "missing_required_header", "message_contains": "Got 403", "reason": "r2"}]

@@ -224,7 +224,8 @@ def _collect(rec: Any, labels: dict[str, str], s: ContractSettings,
             text = f"{failure.title} {failure.message}" if failure is not None else ""
             rule = _informational_rule(rules, node.name, operation, status, text)
             if rule is None and node.name == "negative_data_rejection" and interaction:
-                rule = _harness_artefact(text, interaction.request.headers)
+                rule = _harness_artefact(text, interaction.request.headers,
+                                         has_body=bool(interaction.request.body))
             if rule is not None:
                 key = (node.name, operation, status or 0)
                 entry = informational.setdefault(key, {
@@ -259,13 +260,16 @@ def _informational_rule(rules: list[dict[str, Any]], check: str, operation: str,
 _WAS = re.compile(r"\(was ([^)]*)\)")
 
 
-def _harness_artefact(text: str, sent_headers: dict[str, Any]) -> dict[str, Any] | None:
+def _harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True
+                      ) -> dict[str, Any] | None:
     """A 'schema-violating request accepted' whose every violation never reached the server.
 
-    Three such cases exist: a required header the case left out but the HTTP client sent
+    Four such cases exist: a required header the case left out but the HTTP client sent
     anyway (Content-Type with a JSON body); a read-only property in the body, which servers
-    ignore on input (the OAS marks it readOnly, not forbidden); and a case schemathesis
-    itself reports as "positive test case" (no invalid part found in what it sent).
+    ignore on input (the OAS marks it readOnly, not forbidden); a case schemathesis itself
+    reports as "positive test case" (no invalid part found in what it sent); and a wrong
+    Content-Type on a request without a body, where it describes nothing (RFC 9110 §8.3: it
+    gives the media type of the content) and DRF-based suppliers such as Open Zaak ignore it.
     """
     _, _, listed = text.partition("Invalid component:")
     violations = [v for v in re.split(r"\n\s*-\s*|\n", listed) if v.strip()]
@@ -278,17 +282,22 @@ def _harness_artefact(text: str, sent_headers: dict[str, Any]) -> dict[str, Any]
                           "(schemathesis reports it as a positive test case), so accepting it is "
                           "no evidence against the supplier"}
     sent = {name.lower() for name in sent_headers}
+    harmless: list[str] = []
     for violation in violations:
         was = _WAS.search(violation)
-        if "header" in violation and "violates `required`" in violation and was:
-            if all(h.strip().lower() in sent for h in was.group(1).split(",")):
-                continue
+        if "header" in violation and "violates `required`" in violation and was and all(
+                h.strip().lower() in sent for h in was.group(1).split(",")):
+            harmless.append("a required header the generated case left out was sent by the "
+                            "HTTP client anyway")
         elif "body" in violation and "violates `not` at /properties/" in violation:
-            continue
-        return None
-    return {"reason": "the request that reached the server was valid: a required header the "
-                      "generated case left out was sent by the HTTP client anyway, or the only "
-                      "invalid part was a read-only property, which servers ignore on input"}
+            harmless.append("a read-only property in the body, which servers ignore on input")
+        elif not has_body and "`Content-Type` in header" in violation:
+            harmless.append("a wrong Content-Type on a request without a body, so describing "
+                            "nothing")
+        else:
+            return None
+    return {"reason": "the request that reached the server was valid; its only 'invalid' "
+                      "parts: " + "; ".join(dict.fromkeys(harmless))}
 
 
 def _headers(raw: dict[str, Any], secrets: list[str], bsn: bool = True) -> dict[str, str]:
