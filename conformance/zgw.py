@@ -86,6 +86,14 @@ class Factory:
     def rsin(self) -> str:
         return make_rsin(self.rng)
 
+    def two_rsins(self) -> tuple[str, str]:
+        """Two different RSINs: two organisations a filter must tell apart."""
+        first = self.rsin()
+        second = self.rsin()
+        while second == first:
+            second = self.rsin()
+        return first, second
+
     def tag(self) -> str:
         return uuid.UUID(int=self.rng.getrandbits(128)).hex[:10]
 

@@ -30,9 +30,9 @@ from ._helpers import (
 from .generic_checks import (
     check_api_version_header,
     check_errors_are_problem_json,
-    check_filter_applied,
     check_jwt_zgw_auth,
     check_openapi_discovery,
+    check_organisation_and_identificatie_filters,
     check_pagination,
     check_rsin_elfproef,
     check_unknown_query_parameter_rejected,
@@ -92,16 +92,10 @@ def test_unknown_query_parameter_rejected(besluiten: ApiClient) -> None:
 def test_documented_filters_applied(besluiten: ApiClient, factory: Factory,
                                     besluiten_types: BesluitenSet) -> None:
     """The filters verantwoordelijkeOrganisatie and identificatie of GET /besluiten work."""
-    r1, r2 = factory.rsin(), factory.rsin()
-    while r2 == r1:
-        r2 = factory.rsin()
-    one = factory.besluit(besluiten_types.besluittype, verantwoordelijkeOrganisatie=r1)
-    two = factory.besluit(besluiten_types.besluittype, verantwoordelijkeOrganisatie=r2,
-                          identificatie=f"CONF-{factory.tag()}")
-    cases = [({"verantwoordelijkeOrganisatie": r1}, one, two),
-             ({"identificatie": two["identificatie"]}, two, one)]
-    for params, present, absent in cases:
-        check_filter_applied(besluiten, BESLUITEN, params, present, absent, "besluit")
+    check_organisation_and_identificatie_filters(
+        besluiten, BESLUITEN, factory,
+        lambda **fields: factory.besluit(besluiten_types.besluittype, **fields),
+        "verantwoordelijkeOrganisatie", "besluit")
 
 
 def test_errors_are_problem_json(besluiten: ApiClient, factory: Factory) -> None:

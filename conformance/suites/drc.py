@@ -35,9 +35,9 @@ from .generic_checks import (
     check_api_version_header,
     check_errors_are_problem_json,
     check_etag_head_conditional,
-    check_filter_applied,
     check_jwt_zgw_auth,
     check_openapi_discovery,
+    check_organisation_and_identificatie_filters,
     check_pagination,
     check_rsin_elfproef,
     check_unknown_query_parameter_rejected,
@@ -121,16 +121,10 @@ def test_unknown_query_parameter_rejected(documenten: ApiClient) -> None:
 def test_documented_filters_applied(documenten: ApiClient, factory: Factory,
                                     zaaktype_set: ZaaktypeSet) -> None:
     """The filters bronorganisatie and identificatie of GET /enkelvoudiginformatieobjecten work."""
-    r1, r2 = factory.rsin(), factory.rsin()
-    while r2 == r1:
-        r2 = factory.rsin()
-    one = factory.document(zaaktype_set.informatieobjecttype, bronorganisatie=r1)
-    two = factory.document(zaaktype_set.informatieobjecttype, bronorganisatie=r2,
-                           identificatie=f"CONF-{factory.tag()}")
-    cases = [({"bronorganisatie": r1}, one, two),
-             ({"identificatie": two["identificatie"]}, two, one)]
-    for params, present, absent in cases:
-        check_filter_applied(documenten, DOCS, params, present, absent, "document")
+    check_organisation_and_identificatie_filters(
+        documenten, DOCS, factory,
+        lambda **fields: factory.document(zaaktype_set.informatieobjecttype, **fields),
+        "bronorganisatie", "document")
 
 
 def test_errors_are_problem_json(documenten: ApiClient, factory: Factory) -> None:

@@ -148,6 +148,19 @@ def check_filter_applied(client: ApiClient, path: str, params: dict[str, Any],
     return items
 
 
+def check_organisation_and_identificatie_filters(
+        client: ApiClient, path: str, factory: Factory, make: Callable[..., dict[str, Any]],
+        organisation_field: str, noun: str) -> None:
+    """The organisation (RSIN) and identificatie filters of a main resource's list work: of
+    two objects of different organisations, each filter lists the one and not the other."""
+    r1, r2 = factory.two_rsins()
+    one = make(**{organisation_field: r1})
+    two = make(**{organisation_field: r2, "identificatie": f"CONF-{factory.tag()}"})
+    for params, present, absent in (({organisation_field: r1}, one, two),
+                                    ({"identificatie": two["identificatie"]}, two, one)):
+        check_filter_applied(client, path, params, present, absent, noun)
+
+
 def check_errors_are_problem_json(client: ApiClient, factory: Factory, path: str,
                                   noun: str) -> None:
     """Errors are application/problem+json with code, title, status, detail and instance.

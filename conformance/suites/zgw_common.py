@@ -44,10 +44,7 @@ def test_unknown_query_parameter_rejected(zaken: ApiClient) -> None:
 def test_documented_filters_applied(zaken: ApiClient, factory: Factory,
                                     zaaktype_set: ZaaktypeSet) -> None:
     """The documented list filters of GET /zaken are applied, not ignored."""
-    r1 = factory.rsin()
-    r2 = factory.rsin()
-    while r2 == r1:
-        r2 = factory.rsin()
+    r1, r2 = factory.two_rsins()
     # A zaaktype valid since 2020, so a zaak of it may start in 2020.
     old = factory.zaaktype_set(beginGeldigheid="2020-01-01", versiedatum="2020-01-01")
     recent = factory.zaak(zaaktype_set.zaaktype, bronorganisatie=r1)
