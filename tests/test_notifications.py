@@ -125,9 +125,9 @@ def factory(clients: dict[str, ApiClient]) -> Iterator[Factory]:
 
 def test_writes_arrive_with_the_right_kanaal_and_kenmerken(clients, factory):
     nrc = clients["notificaties"]
-    kanalen = ["zaken", "documenten", "besluiten", "nope"]
+    kanalen = ["zaken", "documenten", "besluiten", "zaaktypen", "nope"]
     with subscribed_receiver(nrc, CallbackSettings(), kanalen) as inbox:
-        assert inbox.kanalen == ["zaken", "documenten", "besluiten"]
+        assert inbox.kanalen == ["zaken", "documenten", "besluiten", "zaaktypen"]
         types = factory.zaaktype_set()
         zaak = factory.zaak(types.zaaktype, vertrouwelijkheidaanduiding="intern")
         status = factory.status(zaak["url"], types.statustypen[0])
@@ -151,6 +151,10 @@ def test_writes_arrive_with_the_right_kanaal_and_kenmerken(clients, factory):
         assert brc["kenmerken"] == {"verantwoordelijkeOrganisatie":
                                     besluit["verantwoordelijkeOrganisatie"],
                                     "besluittype": besluittype}
+        (ztc,) = inbox.wait_for(lambda m: m["resourceUrl"] == types.zaaktype
+                                and m["actie"] == "create", TIMEOUT_S)
+        assert (ztc["kanaal"], ztc["resource"]) == ("zaaktypen", "zaaktype")
+        assert ztc["kenmerken"] == {"catalogus": types.catalogus}
         assert all(d.authorization == inbox.auth_value for d in inbox.accepted)
         assert not inbox.rejected
     left = [a for a in nrc.get("abonnement").json() if a["callbackUrl"] == inbox.callback_url]
@@ -187,14 +191,16 @@ def test_without_a_notificaties_api_the_requirements_are_not_applicable(tmp_path
     """The notification checks skip as 'not applicable' (never passed, never undecided)."""
     profile = load_profile("zrc-1.5")
     refs = ["conformance.suites.notifications:test_zaken_writes_are_notified",
-            "conformance.suites.notifications:test_zaken_notification_kenmerken"]
+            "conformance.suites.notifications:test_zaken_notification_kenmerken",
+            "conformance.suites.notifications:test_catalogi_writes_are_notified"]
     context = {"apis": {"zaken": "http://127.0.0.1:9/zaken/api/v1"}, "auth_type": "none",
                "seed": 1, "environment": "test", "fixtures": {}, "tested_apis": ["zaken"]}
     outcome = run_suites(refs, context, None, tmp_path / "work", None, "no NRC")
     assert not outcome.errors, outcome.errors
     results, _ = attribute(profile, {}, outcome, None)
-    by_id = {r.id: r for r in results}
-    for rid in ("ZRC-notificaties", "ZRC-notificaties-kenmerken"):
+    catalogi, _ = attribute(load_profile("ztc-1.3"), {}, outcome, None)
+    by_id = {r.id: r for r in results + catalogi}
+    for rid in ("ZRC-notificaties", "ZRC-notificaties-kenmerken", "ZTC-notificaties"):
         assert by_id[rid].outcome == "skipped", rid
         assert by_id[rid].not_tested.startswith("not applicable: the target has no Notificaties"), \
             by_id[rid].not_tested

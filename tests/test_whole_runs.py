@@ -17,6 +17,7 @@ from defect_tables import (
     AUTORISATIES,
     BESLUITEN,
     CATALOGI,
+    CATALOGI_NOTIFICATIONS,
     DOCUMENTEN,
     NOTIFICATIES,
     NOTIFICATIONS,
@@ -65,6 +66,7 @@ def _zaken_apis(group: tuple[str, ...]) -> tuple[str, ...]:
 DEFECT_RUNS: list[DefectRun] = [
     *(DefectRun("zrc-1.5", group, ZAKEN, _zaken_apis(group)) for group in ZAKEN_GROUPS),
     *_alone("ztc-1.3", CATALOGI, CORE_APIS),
+    *_alone("ztc-1.3", CATALOGI_NOTIFICATIONS),
     *_alone("drc-1.4", DOCUMENTEN, CORE_APIS),
     *_alone("drc-1.4", NOTIFICATIONS),
     *_alone("brc-1.1", BESLUITEN),
@@ -73,17 +75,19 @@ DEFECT_RUNS: list[DefectRun] = [
 ]
 
 
-def test_tables_name_every_switch_once():
-    """Every defect switch is proven by a whole run (here, or the scope runs)."""
+def test_tables_name_every_switch():
+    """Every defect switch is proven by a whole run (here, or the scope runs); only the
+    notification switch is in two tables (the source APIs' kanalen and Catalogi's own)."""
     tables = [set(t) for t in ALL_TABLES.values()]
     assert set().union(*tables) == set(defects())
-    assert sum(len(t) for t in tables) == len(defects())  # no switch counted twice
+    twice = {d for d in defects() if sum(d in t for t in tables) > 1}
+    assert twice == {"notifications-not-sent"}
     assert len(ZAKEN) >= 12
 
 
 def test_defect_runs_cover_the_tables_once():
     ran = [(run.profile, d) for run in DEFECT_RUNS for d in run.defects]
-    assert len(ran) == len(set(ran))
+    assert len(ran) == len(set(ran))  # no run twice
     assert {d for _, d in ran} == set(defects()) - set(ALL_TABLES["scopes"])
     assert {run.profile for run in DEFECT_RUNS} == set(PROFILES)
 

@@ -36,6 +36,8 @@ SOURCE_KANALEN: dict[str, tuple[str, ...]] = {
     "documenten": ("bronorganisatie", "informatieobjecttype", "vertrouwelijkheidaanduiding"),
     "besluiten": ("verantwoordelijkeOrganisatie", "besluittype"),
 }
+#: the kanalen the Catalogi API publishes its types on; the kenmerk of each is the catalogus
+CATALOGI_KANALEN: tuple[str, ...] = ("zaaktypen", "informatieobjecttypen", "besluittypen")
 
 
 def find_kanaal(client: ApiClient, naam: str) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..safety import SafetyPolicy
 from ..targets import AuthConfig, origin_of
 from ..zgw import Factory, ZaaktypeSet
 from .data_autorisaties import NO_AC, RESTRICTED, Autorisaties
-from .data_notificaties import SOURCE_KANALEN, subscribed_receiver
+from .data_notificaties import CATALOGI_KANALEN, SOURCE_KANALEN, subscribed_receiver
 from .webhook import CallbackSettings, WebhookReceiver
 
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
@@ -275,6 +276,19 @@ def notification_receiver(request: pytest.FixtureRequest, suite_context: SuiteCo
                           ) -> WebhookReceiver:
     """The harness's webhook on loopback, subscribed through the target's Notificaties API to
     the source kanalen (zaken, documenten, besluiten) it has, for the whole suite session."""
+    yield from _subscribed_receiver(request, suite_context, list(SOURCE_KANALEN))
+
+
+@pytest.fixture(scope="module")
+def catalogi_notification_receiver(request: pytest.FixtureRequest,
+                                   suite_context: SuiteContext) -> WebhookReceiver:
+    """A webhook subscribed to the Catalogi kanalen (zaaktypen ...), for the tests of one
+    module only: every test makes types, and their deliveries need not outlive these tests."""
+    yield from _subscribed_receiver(request, suite_context, list(CATALOGI_KANALEN))
+
+
+def _subscribed_receiver(request: pytest.FixtureRequest, suite_context: SuiteContext,
+                         kanalen: list[str]) -> Iterator[WebhookReceiver]:
     url = suite_context.apis.get("notificaties")
     if not url:
         pytest.skip(NO_NRC)
@@ -282,7 +296,7 @@ def notification_receiver(request: pytest.FixtureRequest, suite_context: SuiteCo
                        request.getfixturevalue("_tokens"))
     try:
         with subscribed_receiver(client, CallbackSettings.from_target(suite_context.notifications),
-                                 list(SOURCE_KANALEN)) as receiver:
+                                 kanalen) as receiver:
             yield receiver
     finally:
         client.close()

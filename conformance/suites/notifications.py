@@ -173,3 +173,34 @@ def test_besluiten_writes_are_notified(notification_receiver: WebhookReceiver,
     expect_status(besluiten.delete(besluit["url"]), 204, "DELETE of a besluit")
     _await(notification_receiver, "besluiten", besluit["url"], ("destroy",),
            "DELETE of a besluit")
+
+
+# --- Catalogi API --------------------------------------------------------------------------------
+def test_catalogi_writes_are_notified(catalogi_notification_receiver: WebhookReceiver,
+                                      catalogi: ApiClient, factory: Factory) -> None:
+    """Creating, changing and deleting a zaaktype is published on kanaal ``zaaktypen``, a new
+    informatieobjecttype on ``informatieobjecttypen`` and a new besluittype on
+    ``besluittypen``, each with the kenmerk catalogus (the OAS: "Deze API publiceert
+    notificaties op het kanaal `zaaktypen`" ...)."""
+    receiver = catalogi_notification_receiver
+    for kanaal in ("zaaktypen", "informatieobjecttypen", "besluittypen"):
+        _subscribed(receiver, kanaal)
+    catalogus = factory.catalogus()["url"]
+    zaaktype = factory.create(catalogi, "zaaktypen", factory.zaaktype_body(catalogus))
+    made = _await(receiver, "zaaktypen", zaaktype["url"], ("create",), "POST /zaaktypen")
+    _expect(made, "POST /zaaktypen", hoofdObject=zaaktype["url"], resource="zaaktype")
+    _kenmerken(made, zaaktype, ("catalogus",), "POST /zaaktypen")
+    expect_status(catalogi.patch(zaaktype["url"], {"omschrijving": "Conformance notificatie"}),
+                  200, "PATCH of a concept zaaktype")
+    _await(receiver, "zaaktypen", zaaktype["url"], UPDATE_ACTIONS, "PATCH of the zaaktype")
+    iot = factory.informatieobjecttype(catalogus, publish=False)
+    made = _await(receiver, "informatieobjecttypen", iot["url"], ("create",),
+                  "POST /informatieobjecttypen")
+    _kenmerken(made, iot, ("catalogus",), "POST /informatieobjecttypen")
+    besluittype = factory.besluittype(catalogus, [], publish=False)
+    made = _await(receiver, "besluittypen", besluittype["url"], ("create",),
+                  "POST /besluittypen")
+    _kenmerken(made, besluittype, ("catalogus",), "POST /besluittypen")
+    # Catalogi 1.3.1 declares 200 (with an empty object) for this delete; 204 is as good
+    expect_status(catalogi.delete(zaaktype["url"]), (200, 204), "DELETE of a concept zaaktype")
+    _await(receiver, "zaaktypen", zaaktype["url"], ("destroy",), "DELETE of the zaaktype")
