@@ -231,6 +231,16 @@ def link_on_target(link: str, client: ApiClient, key: str, what: str) -> None:
     )
 
 
+def list_items(resp: httpx.Response, what: str) -> list[dict[str, Any]]:
+    """The items of a 200 list answer that may or may not be paginated (each API's OAS
+    decides): ``results`` of a page, or the array itself."""
+    expect_status(resp, 200, what)
+    body = body_or_none(resp)
+    items = body.get("results") if isinstance(body, dict) else body
+    assert isinstance(items, list), f"{what}: {where(resp)} must return a list, got {body!r}"
+    return [i for i in items if isinstance(i, dict)]
+
+
 def list_urls(client: ApiClient, path: str, params: dict[str, Any], what: str,
               max_pages: int = MAX_PAGES) -> tuple[list[dict[str, Any]], bool]:
     """Walk a filtered list (at most ``max_pages``); return its items and whether it ended."""

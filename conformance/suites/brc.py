@@ -23,6 +23,7 @@ from ._helpers import (
     create,
     expect_status,
     fetch,
+    list_items,
     rejected_field,
     validation_problem,
     where,
@@ -59,13 +60,7 @@ def _needs(factory: Factory, api: str, rule: str) -> None:
 
 
 def _list(client: ApiClient, path: str, params: dict[str, Any], what: str) -> list[Any]:
-    """A list that may or may not be paginated (the OAS of each API decides)."""
-    resp = client.get(path, params=params)
-    expect_status(resp, 200, what)
-    body = body_or_none(resp)
-    items = body.get("results") if isinstance(body, dict) else body
-    assert isinstance(items, list), f"{what}: {where(resp)} must return a list, got {body!r}"
-    return [i for i in items if isinstance(i, dict)]
+    return list_items(client.get(path, params=params), what)
 
 
 def _besluit_on_zaak(factory: Factory, types: BesluitenSet) -> tuple[dict[str, Any], ...]:

@@ -21,7 +21,7 @@ from typing import Any
 from ..client import ApiClient
 from ..engine.data_autorisaties import Autorisaties, drc, zrc
 from ..zgw import Factory, ZaaktypeSet
-from ._helpers import expect_status, fetch, list_urls, summary, where
+from ._helpers import expect_status, fetch, list_items, list_urls, summary, where
 
 REFUSED = (403,)  # JWT-ZGW: a missing scope or an unauthorised object is 403
 
@@ -103,13 +103,7 @@ def _zaak_data_filtered(factory: Factory, restricted: ApiClient, own: dict[str, 
 def _zaak_data(client: ApiClient, path: str, zaak: str, what: str) -> list[Any]:
     """The items of a zaak's sub-resource list; a 403 shows nothing, so it counts as none."""
     resp = client.get(path, params={"zaak": zaak})
-    if resp.status_code in REFUSED:
-        return []
-    expect_status(resp, 200, what)
-    body = resp.json()
-    items = body.get("results") if isinstance(body, dict) else body
-    assert isinstance(items, list), f"{what}: {where(resp)} must return a list, got {body!r}"
-    return [i for i in items if isinstance(i, dict)]
+    return [] if resp.status_code in REFUSED else list_items(resp, what)
 
 
 def test_zrc_006_vertrouwelijkheid_scope(zaken: ApiClient, factory: Factory,
