@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,7 +84,7 @@ def main() -> int:
             print(f"    seed {r['seed']}: {r['verdict']}, {', '.join(r['failed'])} ({r['out']})")
     print(f"false alarms: {len(alarms)} of {len(runs)} runs")
     if not alarms and args.keep is None:
-        subprocess.run(["rm", "-rf", str(work)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if alarms else 0
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .profiles import Profile
+from .profiles import Profile, Requirement
 
 #: The rule ids of the ZGW "specificatie van gedrag" (facts §1.8): the official Postman
 #: ranges zrc-001..023, drc-001..009, brc-001..008, ztc-001..013, ac-001..003, plus the
@@ -85,18 +85,21 @@ class ProfileCoverage:
 def profile_coverage(profile: Profile) -> ProfileCoverage:
     """The profile's own requirements grouped by the ZGW rule id they test (included ADR
     rules are not ZGW rules); a rule's level is the strictest of its requirements'."""
-    grouped: dict[str, list[Any]] = {}
+    grouped: dict[str, list[Requirement]] = {}
     for req in profile.requirements:
         match = RULE_ID.match(req.id)
         if match and req.inherited is None:
             grouped.setdefault(match["rule"], []).append(req)
-    rules = [RuleCoverage(
-        rule, "MUST" if any(r.level == "MUST" for r in reqs) else reqs[0].level,
-        tuple(RulePart(r.id, tuple(c for ch in r.checks for c in ch.ids()), r.not_tested)
-              for r in reqs))
-        for rule, reqs in sorted(grouped.items())
-        for reqs in [sorted(reqs, key=lambda r, rule=rule: r.id != rule)]]
+    rules = [_rule_coverage(rule, reqs) for rule, reqs in sorted(grouped.items())]
     return ProfileCoverage(profile.id, str(profile.gemma.get("component", "")), rules)
+
+
+def _rule_coverage(rule: str, reqs: list[Requirement]) -> RuleCoverage:
+    reqs = sorted(reqs, key=lambda r: r.id != rule)  # the rule's own requirement first
+    level = "MUST" if any(r.level == "MUST" for r in reqs) else reqs[0].level
+    return RuleCoverage(rule, level, tuple(
+        RulePart(r.id, tuple(c for ch in r.checks for c in ch.ids()), r.not_tested)
+        for r in reqs))
 
 
 def uncovered_rules(coverages: list[ProfileCoverage]) -> list[str]:
