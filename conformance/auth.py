@@ -10,6 +10,7 @@ import time
 
 import jwt
 
+from .redact import for_redaction
 from .targets import AuthConfig
 
 TOKEN_REFRESH_S = 600
@@ -48,7 +49,8 @@ class TokenSource:
 
     def secrets(self) -> list[str]:
         """Values that must never reach an artefact: the secret and the current token."""
-        values = [self._auth.secret or ""]
+        values = [for_redaction(self._auth.secret, self._auth.client_ids())
+                  if self._auth.secret else ""]
         if self._token:
             values.append(self._token)
         return [v for v in values if v]

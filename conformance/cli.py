@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     warnings.simplefilter("default")
+    # PyJWT's own key-length warning repeats ours (targets: "the secret ... is weak") without
+    # saying which client or file it is about
+    from jwt.warnings import InsecureKeyLengthWarning
+
+    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
     warnings.formatwarning = lambda msg, cat, *a, **k: f"warning: {msg}\n"
     try:
         return args.func(args)

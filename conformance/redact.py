@@ -59,6 +59,41 @@ _QUERY_PARAM = re.compile(
     r"|client_secret|password|passwd|pwd|signature|sig)=)([^&#\s'\"<>]+)"
 )
 MIN_SECRET_LENGTH = 4
+#: A secret shorter than this, or equal to a client id, is too weak to mask wherever its
+#: characters occur (``admin`` is also a client id, a path segment, a word in an answer).
+STRONG_SECRET_LENGTH = 8
+
+
+class CredentialOnly(str):
+    """A weak secret: masked only where it stands as a credential, not as every word.
+
+    Open Zaak's own example client is ``admin`` with secret ``admin``; masking every
+    "admin" would garble the evidence (and make the final sweep report the client id as a
+    leak). Such a secret is still masked after ``secret``/``password``/``token``/``key``
+    names and in headers that carry credentials; minted tokens are masked as JWTs anyway.
+    """
+
+
+def weakness(secret: str, client_ids: Iterable[str | None] = ()) -> str | None:
+    """Why ``secret`` is weak (too short, equal to a client id), or None when it is not."""
+    if secret in {c for c in client_ids if c}:
+        return "equal to a client id"
+    if len(secret) < STRONG_SECRET_LENGTH:
+        return f"shorter than {STRONG_SECRET_LENGTH} characters"
+    return None
+
+
+def for_redaction(secret: str, client_ids: Iterable[str | None] = ()) -> str:
+    """The secret as redaction should treat it: a :class:`CredentialOnly` when it is weak."""
+    return CredentialOnly(secret) if weakness(secret, client_ids) else secret
+
+
+@functools.lru_cache(maxsize=64)
+def _credential_context(form: str) -> re.Pattern[str]:
+    """``form`` right after a credential's name (``"secret": "admin"``, ``password=admin``)."""
+    return re.compile(
+        r"(?i)(\b(?:client_?secret|secret|passw(?:or)?d|pwd|token|api[-_]?key|key)\\?[\"']?"
+        r"\s*[:=]\s*\\?[\"']?)" + re.escape(form) + r"(?![\w-])")
 
 #: Nine digits standing alone (not part of a longer number, word, hex string or decimal).
 _NINE_DIGITS = re.compile(r"(?<![\w])(?<!\d\.)\d{9}(?![\w])(?!\.\d)")
@@ -120,10 +155,13 @@ def _variants(secret: str) -> tuple[str, ...]:
                         reverse=True))
 
 
-def _known(secrets: Iterable[str]) -> list[str]:
-    seen = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH}
-    forms = {form for s in seen for form in _variants(s)}
-    return sorted(forms, key=len, reverse=True)
+def _known(secrets: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(forms to mask everywhere, forms to mask only as a credential), longest first."""
+    seen = [s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH]
+    strong = {form for s in seen if not isinstance(s, CredentialOnly) for form in _variants(s)}
+    weak = {form for s in seen if isinstance(s, CredentialOnly) for form in _variants(s)}
+    return (sorted(strong, key=len, reverse=True),
+            sorted(weak - strong, key=len, reverse=True))
 
 
 def redact_text(text: str, secrets: Iterable[str] = (), *, mask_bsn: bool = True) -> str:
@@ -137,8 +175,11 @@ def redact_text(text: str, secrets: Iterable[str] = (), *, mask_bsn: bool = True
         return text
     if mask_bsn:
         text = mask_bsns(text)
-    for form in _known(secrets):
+    everywhere, as_credential = _known(secrets)
+    for form in everywhere:
         text = text.replace(form, REDACTED)
+    for form in as_credential:
+        text = _credential_context(form).sub(lambda m: m.group(1) + REDACTED, text)
     text = JWT_PATTERN.sub(REDACTED, text)
     text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
     text = _AUTH_SCHEME.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
@@ -218,8 +259,12 @@ def find_secrets(paths: Iterable[Path], secrets: Iterable[str] = ()) -> list[tup
         raw = path.read_bytes()
         text = raw.decode("utf-8", errors="replace")
         for index, secret in enumerate(secrets, start=1):
-            needles = [*_variants(secret), base64.b64encode(secret.encode()).decode()]
-            if any(n in text for n in needles) or secret.encode() in raw:
+            if isinstance(secret, CredentialOnly):
+                found = any(_credential_context(form).search(text) for form in _variants(secret))
+            else:
+                needles = [*_variants(secret), base64.b64encode(secret.encode()).decode()]
+                found = any(n in text for n in needles) or secret.encode() in raw
+            if found:
                 hits.append((path, f"known secret #{index} ({len(secret)} characters)"))
         for match in JWT_PATTERN.finditer(text):
             hits.append((path, f"JWT-looking string at character {match.start()}"))

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import TargetError
+from .redact import for_redaction, weakness
 from .safety import SafetyPolicy, policy_from_target
 from .yamlfile import read_yaml, validate_with_schema
 
@@ -37,6 +38,16 @@ class AuthConfig:
     secret: str | None = field(default=None, repr=False)  # never printed
     secret_source: str | None = None  # "env:NAME" or "file" (literal in the target file)
     clients: tuple[ExtraClient, ...] = ()  # further clients (authorisation rules, zrc-006)
+
+    def client_ids(self) -> list[str]:
+        return [c for c in [self.client_id, *(x.client_id for x in self.clients)] if c]
+
+    def weak_secrets(self) -> list[tuple[str, str]]:
+        """(client id, why) for each client whose secret is weak (redact.weakness)."""
+        pairs = [(self.client_id, self.secret), *((c.client_id, c.secret) for c in self.clients)]
+        found = [(client_id or "", weakness(secret, self.client_ids()))
+                 for client_id, secret in pairs if secret]
+        return [(client_id, why) for client_id, why in found if why]
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,9 @@ class Target:
         return {origin_of(url) for url in self.apis.values()}
 
     def secrets(self) -> list[str]:
-        return [s for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
+        """Every secret of the target, as redaction treats it (weak ones: as credentials only)."""
+        return [for_redaction(s, self.auth.client_ids())
+                for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
 
     def summary(self) -> dict[str, Any]:
         """The target part of results.json: no credential in it."""
@@ -129,15 +142,30 @@ def _auth(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str])
                 f"{where}: the secret for client '{a['client_id']}' is read from environment "
                 f"variable {name}, which is not set. Set it (export {name}=...) and run again."
             )
-        return AuthConfig(a["type"], a["client_id"], value, f"env:{name}",
+        auth = AuthConfig(a["type"], a["client_id"], value, f"env:{name}",
                           _clients(a, where, env))
+        _warn_weak(auth, where)
+        return auth
     if "secret" in a:
         warnings.warn(
             f"{where}: the target file holds a literal secret; prefer secret_env so the file "
             "can be shared without the credential", stacklevel=2,
         )
-        return AuthConfig(a["type"], a["client_id"], a["secret"], "file", _clients(a, where, env))
+        auth = AuthConfig(a["type"], a["client_id"], a["secret"], "file", _clients(a, where, env))
+        _warn_weak(auth, where)
+        return auth
     raise TargetError(f"{where}: auth type {a['type']} needs secret_env (or a literal secret)")
+
+
+def _warn_weak(auth: AuthConfig, where: str) -> None:
+    """A weak secret still certifies, with a warning: it is the supplier's test box, but the
+    buyer should know that anyone who knows the client id can sign its tokens."""
+    for client_id, why in auth.weak_secrets():
+        warnings.warn(
+            f"{where}: the secret of client '{client_id}' is weak ({why}): whoever knows "
+            "the client id can sign tokens for it. Give the client a random secret of 32 "
+            "or more characters. (Evidence masks this secret only where it stands as a "
+            "credential, not every occurrence of the word.)", stacklevel=3)
 
 
 def _clients(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]

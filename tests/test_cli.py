@@ -84,3 +84,30 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
             client = ApiClient(url, Limits(origins={origin_of(url)}), tokens)
             Factory(catalogi=client, rng=random.Random(42)).zaaktype_set()
             client.close()
+
+
+def test_a_secret_equal_to_the_client_id_certifies_with_a_warning(cli, resolver, tmp_path):
+    """Open Zaak's documented example client is admin/admin: the run warns, writes every
+    artefact, keeps the client id readable and ends without a traceback."""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.reference import reference_spec_paths
+
+    with ReferenceServer(spec_paths=reference_spec_paths(resolver), client_id="admin",
+                         secret="admin") as server:
+        target = tmp_path / "target.yaml"
+        target.write_text(
+            "supplier: {name: Weak, product: Weak, version: '1'}\nenvironment: test\n"
+            f"apis:\n  autorisaties: {{base_url: {server.api_url('autorisaties')}}}\n"
+            "auth: {type: jwt-zgw, client_id: admin, secret_env: WEAK_SECRET}\n")
+        out = tmp_path / "out"
+        res = cli("run", "--profile", "ac-1.0", "--budget", "quick", "--seed", "1",
+                  "--target", str(target), "--out", str(out), env={"WEAK_SECRET": "admin"})
+    assert "Traceback" not in res.stderr, res.stderr
+    assert "secret of client 'admin' is weak (equal to a client id)" in res.stderr
+    assert res.code in (0, 1, 3), res.stderr  # a verdict, whatever it is
+    results = json.loads((out / "results.json").read_text())
+    assert results["target"]["client_id"] == "admin"
+    assert any("is weak" in note for note in results["run"]["notes"])
+    for name in ("certificate.html", "junit.xml", "badge.svg"):
+        assert (out / name).is_file(), name

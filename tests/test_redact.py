@@ -14,13 +14,16 @@ from conformance.client import ApiClient, Limits
 from conformance.redact import (
     BSN_MASK,
     REDACTED,
+    CredentialOnly,
     find_secrets,
+    for_redaction,
     mask_bsns,
     passes_bsn_test,
     redact_headers,
     redact_text,
     redact_url,
     redact_value,
+    weakness,
 )
 from conformance.report.badge import render_badge
 from conformance.report.certificate import render_certificate
@@ -252,3 +255,29 @@ def test_client_evidence_masks_bsns_unless_the_target_says_not_to():
             client.close()
     finally:
         server.shutdown()
+
+
+def test_a_weak_secret_is_masked_only_where_it_stands_as_a_credential():
+    """Open Zaak's example client 'admin' with secret 'admin': the word stays readable where
+    it is the client id or part of a path; where it is a credential it is masked."""
+    weak = for_redaction("admin", ["admin"])
+    assert isinstance(weak, CredentialOnly) and weakness("admin", ["admin"]) == \
+        "equal to a client id"
+    assert weakness("short12", []) == "shorter than 8 characters"
+    assert weakness("a-long-random-secret", ["admin"]) is None
+    text = ('{"client_id": "admin", "url": "http://x/admin/zaken", "secret": "admin", '
+            '"note": "password=admin", "echo": "client_secret: admin"}')
+    out = redact_text(text, [weak])
+    assert '"client_id": "admin"' in out and "http://x/admin/zaken" in out
+    assert f'"secret": "{REDACTED}"' in out and f"password={REDACTED}" in out
+    assert f"client_secret: {REDACTED}" in out
+
+
+def test_the_final_sweep_reports_a_weak_secret_only_as_a_credential(tmp_path):
+    clean = tmp_path / "results.json"
+    clean.write_text('{"target": {"client_id": "admin"}, "url": "http://x/admin/"}')
+    assert find_secrets([clean], [for_redaction("admin", ["admin"])]) == []
+    leaking = tmp_path / "leak.json"
+    leaking.write_text('{"client_id": "admin", "secret": "admin"}')
+    assert [p.name for p, _ in find_secrets([leaking], [for_redaction("admin", ["admin"])])] \
+        == ["leak.json"]

@@ -72,7 +72,9 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                               default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
                for api, url in target.apis.items()}
     timings: dict[str, float] = {}
-    notes: list[str] = []
+    notes: list[str] = [f"the secret of client '{client_id}' is weak ({why}); evidence masks it "
+                        "only where it stands as a credential"
+                        for client_id, why in target.auth.weak_secrets()]
     contract: dict[str, ContractOutcome] = {}
     suites = SuiteOutcome({}, [], 0.0, None)
     stage_error: str | None = None

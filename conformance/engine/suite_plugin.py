@@ -21,6 +21,7 @@ import pytest
 
 from ..auth import TokenSource
 from ..client import ApiClient, Limits
+from ..redact import for_redaction
 from ..safety import SafetyPolicy
 from ..targets import AuthConfig, origin_of
 from ..zgw import Factory, ZaaktypeSet
@@ -60,6 +61,12 @@ class SuiteContext:
 
     def auth(self) -> AuthConfig:
         return AuthConfig(self.auth_type, self.client_id, self.secret)
+
+    def secrets(self) -> list[str]:
+        """The run's secrets, as redaction treats them (weak ones: as credentials only)."""
+        ids = [self.client_id, *(client_id for client_id, _ in self.clients.values())]
+        return [for_redaction(s, ids)
+                for s in [self.secret, *(secret for _, secret in self.clients.values())] if s]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -156,7 +163,7 @@ def _limits(suite_context: SuiteContext) -> Limits:
     limits = Limits.for_policy(
         {origin_of(u) for u in suite_context.apis.values()},
         SafetyPolicy.from_context(safety.get("policy")), suite_context.timeout_s,
-        [s for s in [suite_context.secret] if s], run_seconds=safety.get("seconds_left"),
+        suite_context.secrets(), run_seconds=safety.get("seconds_left"),
         request_budget=safety.get("budget_left"))
     limits.max_response_bytes = min(limits.max_response_bytes, suite_context.max_response_bytes)
     return limits

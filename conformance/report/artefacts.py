@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..certify import build_certificate, sign_certificate
+from ..errors import EXIT_INCOMPLETE, ConformanceError
 from ..redact import find_secrets
 from ..results import RunResult, write_results
 from .badge import render_badge
@@ -21,8 +22,11 @@ from .junit import render_junit
 ISSUER = "GEMMA conformance harness"
 
 
-class SecretLeak(RuntimeError):
-    """An artefact contained a secret: a harness bug, the artefact was removed."""
+class SecretLeak(ConformanceError):
+    """An artefact contained a secret: a harness bug; the artefact was removed (exit 3, the
+    verdict could not be delivered)."""
+
+    exit_code = EXIT_INCOMPLETE
 
 
 def write_artefacts(result: RunResult, out_dir: Path, *, lang: str = "nl",
