@@ -17,6 +17,7 @@ import functools
 import itertools
 import json
 import shlex
+import socket
 import ssl
 import threading
 import time
@@ -298,6 +299,10 @@ class ApiClient:
         if json_body is not None:
             content = json.dumps(json_body)
             merged.setdefault("Content-Type", "application/json")
+        if method.upper() == "HEAD":
+            # a server that (wrongly) sends a body with HEAD leaves it in the connection, where
+            # it would be read as the next answer: HEAD never shares a connection
+            merged["Connection"] = "close"
         started = time.monotonic()
         deadline = self._limits.request_deadline()
         request = self._http.build_request(method, url, params=params, headers=merged,
@@ -377,6 +382,42 @@ class ApiClient:
             error=error,
         ))
 
+    def body_after_head(self, path_or_url: str) -> bytes:
+        """What a server sends after the headers of a HEAD answer (there must be nothing).
+
+        HTTP clients never read a HEAD body, so only a raw connection can see one. Within the
+        same limits as every request: origin, policy, time bound, size cap.
+        """
+        url = self.url(path_or_url)
+        self._limits.admit(url, "HEAD")
+        parts = httpx.URL(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        target = parts.raw_path.decode("ascii")
+        headers = {"Host": parts.netloc.decode("ascii"), "Connection": "close",
+                   **(self._tokens.headers() if self._tokens else {}), **self._default_headers}
+        request = f"HEAD {target} HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        deadline = self._limits.request_deadline()
+        raw = b""
+        try:
+            with socket.create_connection((parts.host, port),
+                                          timeout=self._limits.timeout_s) as sock:
+                conn: socket.socket = (tls_context(self._limits.verify_tls).wrap_socket(
+                    sock, server_hostname=parts.host) if parts.scheme == "https" else sock)
+                conn.sendall(request.encode("latin-1"))
+                while len(raw) <= self._limits.max_response_bytes and \
+                        time.monotonic() < deadline:
+                    conn.settimeout(max(0.05, deadline - time.monotonic()))
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    raw += chunk
+        except (OSError, ssl.SSLError):
+            pass  # what arrived before the error or the time bound is the answer
+        self._limits.outcome(failed=not raw)
+        _, sep, rest = raw.partition(b"\r\n\r\n")
+        return rest if sep else b""
+
     def get(self, path_or_url: str, **kw: Any) -> httpx.Response:
         return self.request("GET", path_or_url, **kw)
 
@@ -426,6 +467,8 @@ class PolicyAdapter(HTTPAdapter):
             self.limits.admit(request.url or "", request.method or "GET")
         except ClientLimitError as exc:
             raise PolicyRefusal(str(exc), request=request) from None
+        if (request.method or "").upper() == "HEAD":
+            request.headers["Connection"] = "close"  # see ApiClient.request
         deadline = self.limits.request_deadline()
         try:
             response = super().send(request, stream=True,

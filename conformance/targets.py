@@ -73,6 +73,8 @@ class Target:
     #: where the harness's webhook receiver listens and how the supplier reaches it
     #: (``notifications:``: listen_host, port, callback_host; engine.webhook.CallbackSettings)
     notifications: dict[str, Any] = field(default_factory=dict)
+    #: ``options:``: Selectielijst / Referentielijsten values (conformance.external_lists)
+    options: dict[str, Any] = field(default_factory=dict)
 
     def origins(self) -> set[str]:
         """scheme://host:port of every API; the only places the harness may contact."""
@@ -124,6 +126,7 @@ def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Targe
         source=str(path),
         safety=policy_from_target(d["environment"], d.get("safety"), d.get("tls")),
         notifications=dict(d.get("notifications") or {}),
+        options=dict(d.get("options") or {}),
     )
 
 

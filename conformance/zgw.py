@@ -17,16 +17,35 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .client import ApiClient
+from .external_lists import ExternalLists
 
-# Defaults for the external Selectielijst references a resultaattype must carry.
-# A target may name its own (options.selectielijst); the reference supplier does not fetch them.
-SELECTIELIJST_OMSCHRIJVING = (
-    "https://selectielijst.openzaak.nl/api/v1/resultaattypeomschrijvingen/"
-    "e6a0c939-3404-45b0-88e3-76c94fb80ea7"
-)
-SELECTIELIJST_KLASSE = (
-    "https://selectielijst.openzaak.nl/api/v1/resultaten/cc5ae4e3-a9e6-4386-bcee-46be4986a829"
-)
+# ztc-004..008: which brondatumArchiefprocedure fields MUST have a value per afleidingswijze
+# (all others MUST NOT).
+BRONDATUM_NEEDS = {
+    "datumkenmerk": {"eigenschap", "zaakobject", "ander_datumkenmerk"},
+    "objecttype": {"zaakobject", "ander_datumkenmerk"},
+    "registratie": {"ander_datumkenmerk"},
+    "procestermijn": {"termijn"},
+}
+_FILLERS = {"datumkenmerk": "conformance", "objecttype": "overige", "registratie": "conformance",
+            "procestermijn": "P10Y"}
+_EMPTY = {"datumkenmerk": "", "objecttype": "", "registratie": "", "procestermijn": None}
+ARCHIEFACTIETERMIJN = "P10Y"  # of every resultaattype the harness makes
+
+
+def consistent_brondatum(value: Any) -> dict[str, Any]:
+    """A brondatumArchiefprocedure that keeps the given afleidingswijze but obeys
+    ztc-004..008 (and leaves einddatumBekend false where ztc-005 forbids it)."""
+    proc = dict(value) if isinstance(value, dict) else {}
+    how = proc.get("afleidingswijze")
+    if not isinstance(how, str):
+        how = "afgehandeld"
+    proc["afleidingswijze"] = how
+    for name, needed_for in BRONDATUM_NEEDS.items():
+        proc[name] = _FILLERS[name] if how in needed_for else _EMPTY[name]
+    if how in ("afgehandeld", "termijn") or not isinstance(proc.get("einddatumBekend"), bool):
+        proc["einddatumBekend"] = False
+    return proc
 
 
 def rsin_is_valid(value: str) -> bool:
@@ -56,6 +75,22 @@ def invalid_rsin(valid: str) -> str:
 class FixtureError(Exception):
     """The target refused to create a fixture the run needs; the run cannot decide."""
 
+    def __init__(self, message: str, evidence: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.evidence = evidence  # the refused exchange (redacted), when there was one
+
+
+#: Where the pinned OpenAPI file and real suppliers disagree on a field's form: the form the
+#: file prescribes first, then the alternative a supplier may accept instead, and why.
+FORMS: dict[str, tuple[tuple[str, ...], str]] = {
+    "zaakinformatieobjecttype.informatieobjecttype": (
+        ("omschrijving", "url"),
+        "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype-informatieobjecttypen."
+        "informatieobjecttype as a string of at most 100 characters, the informatieobjecttype's "
+        "omschrijving (the 1.3 historiemodel); Open Zaak 1.30 wants the informatieobjecttype's "
+        "URL"),
+}
+
 
 @dataclass
 class ZaaktypeSet:
@@ -79,9 +114,13 @@ class Factory:
     documenten: ApiClient | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     created: list[tuple[ApiClient, str]] = field(default_factory=list)
-    selectielijst_omschrijving: str = SELECTIELIJST_OMSCHRIJVING
-    selectielijst_klasse: str = SELECTIELIJST_KLASSE
+    #: the Selectielijst / Referentielijsten values the supplier validates against
+    lists: ExternalLists = field(default_factory=ExternalLists)
     besluiten: ApiClient | None = None
+    #: where the standard allows two forms, the one this supplier accepts (FORMS)
+    forms: dict[str, str] = field(default_factory=dict)
+    #: refusals the run worked around, as evidence (conformance.engine.prepare reports them)
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     def rsin(self) -> str:
         return make_rsin(self.rng)
@@ -110,8 +149,8 @@ class Factory:
         if resp.status_code not in expect:
             raise FixtureError(
                 f"creating {path} on {client.base_url} answered {resp.status_code}: "
-                f"{resp.text[:500]}"
-            )
+                f"{resp.text[:500]}", client.exchanges[-1].evidence() if client.exchanges
+                else None)
         data = resp.json()
         if isinstance(data, dict) and isinstance(data.get("url"), str):
             self.created.append((client, data["url"]))
@@ -155,6 +194,27 @@ class Factory:
             "gerelateerdeZaaktypen": [],
             "deelzaaktypen": [],
         }
+        if self.lists.procestype:  # a resultaattype's selectielijstklasse must be of it
+            body["selectielijstProcestype"] = self.lists.procestype
+        body.update(overrides)
+        return body
+
+    def resultaattype_body(self, zaaktype: str, afleidingswijze: str = "afgehandeld",
+                           **overrides: Any) -> dict[str, Any]:
+        """A resultaattype complete enough for the strictest supplier: a selectielijstklasse
+        of the zaaktype's procestype that allows the afleidingswijze, the archive nomination
+        and term, and a brondatumArchiefprocedure consistent with the afleidingswijze."""
+        resultaat = self.lists.resultaat_for(afleidingswijze)
+        body = {
+            "zaaktype": zaaktype, "omschrijving": "Toegekend",
+            "resultaattypeomschrijving": self.lists.resultaattypeomschrijving,
+            "selectielijstklasse": resultaat.url,
+            "archiefnominatie": resultaat.waardering or "vernietigen",
+            "archiefactietermijn": ARCHIEFACTIETERMIJN,
+            "brondatumArchiefprocedure": consistent_brondatum(
+                {"afleidingswijze": afleidingswijze}),
+            "besluittypen": [],
+        }
         body.update(overrides)
         return body
 
@@ -173,7 +233,9 @@ class Factory:
     def publish(self, url: str) -> dict[str, Any]:
         resp = self.catalogi.post(url.rstrip("/") + "/publish", {})
         if resp.status_code != 200:
-            raise FixtureError(f"publishing {url} answered {resp.status_code}: {resp.text[:500]}")
+            raise FixtureError(f"publishing {url} answered {resp.status_code}: {resp.text[:500]}",
+                               self.catalogi.exchanges[-1].evidence()
+                               if self.catalogi.exchanges else None)
         return resp.json()
 
     def zaaktype_set(self, catalogus: str | None = None, *, publish: bool = True,
@@ -189,12 +251,8 @@ class Factory:
             })["url"]
             for n, name in ((1, "Ontvangen"), (2, "Afgehandeld"))
         ]
-        resultaattype = self.create(self.catalogi, "resultaattypen", {
-            "zaaktype": zaaktype, "omschrijving": "Toegekend",
-            "resultaattypeomschrijving": self.selectielijst_omschrijving,
-            "selectielijstklasse": self.selectielijst_klasse,
-            "besluittypen": [],
-        })["url"]
+        resultaattype = self.create(self.catalogi, "resultaattypen",
+                                    self.resultaattype_body(zaaktype))["url"]
         roltype = self.create(self.catalogi, "roltypen", {
             "zaaktype": zaaktype, "omschrijving": "Behandelaar",
             "omschrijvingGeneriek": "behandelaar",
@@ -204,15 +262,56 @@ class Factory:
             "specificatie": {"formaat": "tekst", "lengte": "100", "kardinaliteit": "1",
                              "waardenverzameling": []},
         })["url"]
-        self.create(self.catalogi, "zaaktype-informatieobjecttypen", {
-            # Catalogi 1.3.x links the informatieobjecttype by its omschrijving, not its URL
-            "zaaktype": zaaktype, "informatieobjecttype": iot["omschrijving"], "volgnummer": 1,
-            "richting": "inkomend",
-        })
+        self.zaaktype_informatieobjecttype(zaaktype, iot)
         if publish:
             self.publish(zaaktype)
         return ZaaktypeSet(catalogus, zaaktype, statustypen, resultaattype, roltype, eigenschap,
                            iot["url"])
+
+    def iot_reference(self, iot: dict[str, Any]) -> str:
+        """How a zaaktype-informatieobjecttype names its informatieobjecttype on this supplier
+        (FORMS: the omschrijving, as the pinned file says, unless it accepts only the URL)."""
+        form = self.forms.get("zaakinformatieobjecttype.informatieobjecttype", "omschrijving")
+        return iot["url"] if form == "url" else iot["omschrijving"]
+
+    def ziot_body(self, zaaktype: str, iot: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        body = {"zaaktype": zaaktype, "informatieobjecttype": self.iot_reference(iot),
+                "volgnummer": 1, "richting": "inkomend"}
+        body.update(overrides)
+        return body
+
+    def zaaktype_informatieobjecttype(self, zaaktype: str, iot: dict[str, Any]
+                                      ) -> dict[str, Any]:
+        """Link the informatieobjecttype to the zaaktype, in the form the supplier accepts.
+
+        The pinned file's form first; refused, the alternative (FORMS); accepted, that form is
+        used from then on and the refusal is kept as a finding with its evidence.
+        """
+        key = "zaakinformatieobjecttype.informatieobjecttype"
+        if key in self.forms:
+            return self.create(self.catalogi, "zaaktype-informatieobjecttypen",
+                               self.ziot_body(zaaktype, iot))
+        forms, why = FORMS[key]
+        refused: FixtureError | None = None
+        for form in forms:
+            self.forms[key] = form
+            try:
+                made = self.create(self.catalogi, "zaaktype-informatieobjecttypen",
+                                   self.ziot_body(zaaktype, iot))
+            except FixtureError as exc:
+                refused = refused or exc
+                continue
+            if refused is not None:
+                self.findings.append({
+                    "api": "catalogi", "operation": "zaakinformatieobjecttype_create",
+                    "judgement": "disagreement",
+                    "message": f"the supplier refused zaaktype-informatieobjecttypen."
+                               f"informatieobjecttype as the {forms[0]} and accepted it as the "
+                               f"{form}: {why}. {refused}",
+                    "evidence": refused.evidence})
+            return made
+        del self.forms[key]
+        raise refused  # type: ignore[misc]
 
     def besluittype(self, catalogus: str, informatieobjecttypen: list[str],
                     publish: bool = True) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..client import Limits, policy_sessions
 from ..profiles import SCHEMATHESIS_CHECKS
 from ..redact import redact_headers, redact_text, redact_url
 from ..specs import default_cache_dir
-from . import zgw_data
+from . import adapters
 from .budget import Budget
 
 EVIDENCE_BODY_CHARS = 4000
@@ -134,7 +134,7 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
     transport = (policy_sessions(settings.limits) if settings.limits is not None
                  else contextlib.nullcontext())
     limits = settings.limits
-    with zgw_data.active(adapter), transport:
+    with adapters.active(adapter), transport:
         try:
             for event in engine.from_schema(schema).execute():
                 if isinstance(event, events.ScenarioFinished):

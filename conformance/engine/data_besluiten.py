@@ -1,6 +1,6 @@
 """Domain-valid data for generated Besluiten API requests, and the run's besluit fixtures.
 
-As for the other APIs (``zgw_data``): schema-valid is not valid. A random ``besluittype`` URL
+As for every API (adapters.py): schema-valid is not valid. A random ``besluittype`` URL
 is rightly refused (brc-001), a random ``verantwoordelijkeOrganisatie`` fails the 11-test, a
 ``zaak`` must exist and have the besluittype in its zaaktype (brc-007), and a
 besluitinformatieobject needs an existing besluit and a document whose type the besluittype
@@ -13,15 +13,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import random
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
 from ..zgw import Factory, FixtureError
-from .zgw_data import _negative, _path_url, date_query_params, positive_query
+from .adapters import DataAdapter, date_query_params, negative, path_url
 
 # Besluit fields the server owns or that must stay as they are (brc-001, brc-002, brc-006).
 KEEP_ON_UPDATE = ("besluittype", "zaak", "identificatie", "verantwoordelijkeOrganisatie")
@@ -49,23 +48,21 @@ def besluiten_set(factory: Factory) -> tuple[BesluitenSet, Any]:
     return BesluitenSet(catalogus, besluittype, iot, types.zaaktype), types
 
 
-@dataclass
-class BesluitenAdapter:
+@dataclass(kw_only=True)
+class BesluitenAdapter(DataAdapter):
     """Rewrites positive Besluiten request bodies; one per contract pass."""
 
-    factory: Factory
     types: BesluitenSet
-    ignored_query: list[dict[str, str]] = field(default_factory=list)
-    date_query: dict[str, set[str]] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> last body seen
     besluit_url: str | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url_filters(self) -> dict[str, str]:
+        return {"besluittype": self.types.besluittype, "besluit": self.besluit_url or "",
+                "informatieobjecttype": self.types.informatieobjecttype}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
-        positive_query(case, self.ignored_query, self.date_query.get(operation_id, ()), self.rng)
-        if not isinstance(case.body, dict) or _negative(case.meta, ParameterLocation.BODY):
+        self.positive_query(case)
+        if not isinstance(case.body, dict) or negative(case.meta, ParameterLocation.BODY):
             return
         resource, _, action = operation_id.partition("_")
         with self._lock:
@@ -79,7 +76,7 @@ class BesluitenAdapter:
         body.pop("_expand", None)
         body.pop("identificatie", None)  # generated and unique per organisation (brc-002)
         body.pop("zaak", None)  # a zaak only with a matching zaaktype (brc-006/007): suites
-        known = self.owners.get(_path_url(case)) if action != "create" else None
+        known = self.owners.get(path_url(case)) if action != "create" else None
         if known is not None:
             for name in KEEP_ON_UPDATE:
                 if action == "partial_update":
@@ -105,10 +102,6 @@ class BesluitenAdapter:
             self.besluit_url = besluit["url"]
         return self.besluit_url
 
-    def remember(self, created: dict[str, Any]) -> None:
-        if isinstance(created, dict) and isinstance(created.get("url"), str):
-            self.owners[created["url"]] = created
-
     def observe(self, case: Any, response: Any) -> None:
         """Remember what was made or changed; forget the prepared besluit once deleted.
 
@@ -125,7 +118,7 @@ class BesluitenAdapter:
                     with self._lock:
                         self.factory.created.append((self.factory.besluiten, created["url"]))
         elif method == "DELETE" and status in (200, 204):
-            url = _path_url(case)
+            url = path_url(case)
             self.owners.pop(url, None)
             if url == self.besluit_url:
                 with self._lock:

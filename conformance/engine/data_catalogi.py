@@ -7,7 +7,7 @@ Schema-valid is not valid in a catalogus: a random ``catalogus`` URL is refused,
 generated case only, references are pointed at objects the run prepared on the
 target (a catalogus, a concept zaaktype, a published informatieobjecttype), RSINs are
 made valid and the archive parameters consistent; negative parts stay as generated.
-Mirrors ``zgw_data.DataAdapter`` for the Zaken API.
+(adapters.py says why.)
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from __future__ import annotations
 import contextlib
 import itertools
 import random
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
-from ..zgw import Factory
-from .zgw_data import _negative, _path_url, date_query_params, positive_query
+from ..zgw import Factory, consistent_brondatum
+from .adapters import DataAdapter, date_query_params, negative, path_url
 
 CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype")
 # Fields that point at registries outside the target (Selectielijst, other zaaktypen,
@@ -34,17 +33,9 @@ EMPTY_LISTS = {
     "informatieobjecttype": (),
 }
 DROP_FIELDS = {
-    "zaaktype": ("selectielijstProcestype", "broncatalogus", "bronzaaktype"),
+    "zaaktype": ("broncatalogus", "bronzaaktype"),
     "eigenschap": ("statustype",),
     "zaakinformatieobjecttype": ("statustype",),
-}
-# ztc-004..008: which brondatumArchiefprocedure fields MUST have a value per afleidingswijze
-# (all others MUST NOT).
-NEEDS = {
-    "datumkenmerk": {"eigenschap", "zaakobject", "ander_datumkenmerk"},
-    "objecttype": {"zaakobject", "ander_datumkenmerk"},
-    "registratie": {"ander_datumkenmerk"},
-    "procestermijn": {"termijn"},
 }
 # Date filters the Catalogi OAS types as plain strings (no format, no example) although the
 # standard filters by date: implementations rightly refuse non-dates with 400.
@@ -53,58 +44,34 @@ DATE_QUERY = ("datumGeldigheid", "datum_geldigheid", "datumBeginGeldigheid",
 IOT_REQUIRED = {"omschrijving": "Conformance document", "vertrouwelijkheidaanduiding": "openbaar",
                 "beginGeldigheid": "2024-01-01", "informatieobjectcategorie": "test"}
 STATUS_CHOICES = ("concept", "definitief", "alles")
-FILLERS = {"datumkenmerk": "conformance", "objecttype": "overige", "registratie": "conformance",
-           "procestermijn": "P10Y"}
-EMPTY = {"datumkenmerk": "", "objecttype": "", "registratie": "", "procestermijn": None}
-
-
-def consistent_brondatum(value: Any) -> dict[str, Any]:
-    """A brondatumArchiefprocedure that keeps the generated afleidingswijze but obeys
-    ztc-004..008 (and leaves einddatumBekend false where ztc-005 forbids it)."""
-    proc = dict(value) if isinstance(value, dict) else {}
-    how = proc.get("afleidingswijze")
-    if not isinstance(how, str):
-        how = "afgehandeld"
-    proc["afleidingswijze"] = how
-    for name, needed_for in NEEDS.items():
-        proc[name] = FILLERS[name] if how in needed_for else EMPTY[name]
-    if how in ("afgehandeld", "termijn") or not isinstance(proc.get("einddatumBekend"), bool):
-        proc["einddatumBekend"] = False
-    return proc
-
-
-@dataclass
-class CatalogiAdapter:
+@dataclass(kw_only=True)
+class CatalogiAdapter(DataAdapter):
     """Rewrites positive Catalogi requests; one per contract pass."""
 
-    factory: Factory
     catalogus: str
     concept_zaaktype: str
     informatieobjecttype: dict[str, Any]  # a published one in ``catalogus``
-    ignored_query: list[dict[str, str]] = field(default_factory=list)
-    date_query: dict[str, set[str]] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # object URL -> its body
     frozen: set[str] = field(default_factory=set)  # published types and their child types
     _volgnummer: Any = field(default_factory=lambda: itertools.count(1000))
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url_filters(self) -> dict[str, str]:
+        return {"catalogus": self.catalogus, "zaaktype": self.concept_zaaktype,
+                "informatieobjecttype": self.informatieobjecttype["url"]}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        dates = {*self.date_query.get(operation_id, ()), *DATE_QUERY}
-        if (positive_query(case, self.ignored_query, dates, self.rng)
-                and "status" in case.query):
+        if self.positive_query(case, DATE_QUERY) and "status" in case.query:
             # typed as a free string in the OAS; the standard knows three values
             case.query["status"] = self.rng.choice(STATUS_CHOICES)
         resource, _, action = operation_id.partition("_")
-        if not _negative(meta, ParameterLocation.PATH):
+        if not negative(meta, ParameterLocation.PATH):
             with self._lock:
                 if action == "publish":
                     self._publishable(resource, case)
                 elif action in ("update", "partial_update", "destroy"):
                     self._writable(resource, action, case)
-        if _negative(meta, ParameterLocation.BODY):
+        if negative(meta, ParameterLocation.BODY):
             return
         if (resource, action) == ("informatieobjecttype", "update") and \
                 not isinstance(case.body, dict):
@@ -123,7 +90,7 @@ class CatalogiAdapter:
         the child types the pass created under it. Such writes go to a fresh concept object
         of the same kind instead.
         """
-        url = _path_url(case)
+        url = path_url(case)
         if url in self.frozen or (action == "destroy" and url == self.concept_zaaktype):
             fresh = self._fresh(resource)
             if fresh:
@@ -136,18 +103,15 @@ class CatalogiAdapter:
                                            "volgnummer": next(self._volgnummer) % 9000 + 1}),
             "roltype": ("roltypen", {"zaaktype": zaaktype, "omschrijving": "Conformance",
                                      "omschrijvingGeneriek": "adviseur"}),
-            "resultaattype": ("resultaattypen", {
-                "zaaktype": zaaktype, "omschrijving": "Conformance",
-                "resultaattypeomschrijving": f.selectielijst_omschrijving,
-                "selectielijstklasse": f.selectielijst_klasse, "besluittypen": []}),
+            "resultaattype": ("resultaattypen", f.resultaattype_body(
+                zaaktype, omschrijving="Conformance")),
             "eigenschap": ("eigenschappen", {
                 "zaaktype": zaaktype, "naam": f"conf{f.tag()[:6]}", "definitie": "Conformance",
                 "specificatie": {"formaat": "tekst", "lengte": "10", "kardinaliteit": "1",
                                  "waardenverzameling": []}}),
-            "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", {
-                "zaaktype": zaaktype, "informatieobjecttype": self.informatieobjecttype[
-                    "omschrijving"], "volgnummer": next(self._volgnummer) % 9000 + 1,
-                "richting": "inkomend"}),
+            "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", f.ziot_body(
+                zaaktype, self.informatieobjecttype,
+                volgnummer=next(self._volgnummer) % 9000 + 1)),
         }
         if resource == "zaaktype":
             return self.new_concept_zaaktype()
@@ -192,11 +156,16 @@ class CatalogiAdapter:
                 body["catalogus"] = self.catalogus
             if resource == "zaaktype":
                 if "identificatie" in body or not partial:
-                    known = self.owners.get(_path_url(case)) if action == "update" else None
+                    known = self.owners.get(path_url(case)) if action == "update" else None
                     body["identificatie"] = (known or {}).get("identificatie") or \
                         f"CONF-{self.factory.tag()}"
                 if body.get("verlengingMogelijk") and not body.get("verlengingstermijn"):
                     body["verlengingstermijn"] = "P30D"
+                procestype = self.factory.lists.procestype  # the supplier's Selectielijst
+                if procestype and ("selectielijstProcestype" in body or not partial):
+                    body["selectielijstProcestype"] = procestype
+                elif not procestype:
+                    body.pop("selectielijstProcestype", None)
             else:
                 if action == "update":
                     # the OAS leaves this PUT body unspecified ("Unspecified request body"); the
@@ -210,7 +179,7 @@ class CatalogiAdapter:
             return
         if resource not in CHILD_TYPES:
             return
-        previous = self.owners.get(_path_url(case)) if action != "create" else None
+        previous = self.owners.get(path_url(case)) if action != "create" else None
         if partial:
             body.pop("zaaktype", None)
         else:
@@ -218,25 +187,29 @@ class CatalogiAdapter:
         if resource == "statustype" and ("volgnummer" in body or not partial):
             body["volgnummer"] = next(self._volgnummer) % 9000 + 1
         elif resource == "resultaattype":
-            if body.get("brondatumArchiefprocedure") is not None:
-                body["brondatumArchiefprocedure"] = consistent_brondatum(
-                    body["brondatumArchiefprocedure"])
-            if "informatieobjecttypen" in body:
-                body["informatieobjecttypen"] = [self.informatieobjecttype["url"]]
-            for name, value in (("resultaattypeomschrijving",
-                                 self.factory.selectielijst_omschrijving),
-                                ("selectielijstklasse", self.factory.selectielijst_klasse)):
-                if name in body or not partial:
-                    body[name] = value
+            self._resultaattype(body, partial)
         elif resource == "zaakinformatieobjecttype":
             if "informatieobjecttype" in body or not partial:
-                body["informatieobjecttype"] = self.informatieobjecttype["omschrijving"]
+                body["informatieobjecttype"] = self.factory.iot_reference(
+                    self.informatieobjecttype)
             if "volgnummer" in body or not partial:
                 body["volgnummer"] = next(self._volgnummer) % 9000 + 1
 
-    def remember(self, created: Any) -> None:
-        if isinstance(created, dict) and isinstance(created.get("url"), str):
-            self.owners[created["url"]] = created
+    def _resultaattype(self, body: dict[str, Any], partial: bool) -> None:
+        """The Selectielijst references the supplier knows, a selectielijstklasse that allows
+        the generated afleidingswijze, and archive fields consistent with it (ztc-004..008)."""
+        proc = body.get("brondatumArchiefprocedure")
+        if proc is not None or not partial:
+            proc = consistent_brondatum(proc)
+            body["brondatumArchiefprocedure"] = proc
+        complete = self.factory.resultaattype_body(
+            "", (proc or {}).get("afleidingswijze") or "afgehandeld")
+        for name in ("resultaattypeomschrijving", "selectielijstklasse", "archiefnominatie",
+                     "archiefactietermijn"):
+            if name in body or not partial:
+                body[name] = complete[name]
+        if "informatieobjecttypen" in body:
+            body["informatieobjecttypen"] = [self.informatieobjecttype["url"]]
 
     def new_concept_zaaktype(self) -> str:
         zaaktype = self.factory.create(self.factory.catalogi, "zaaktypen",
@@ -248,7 +221,7 @@ class CatalogiAdapter:
         """Remember created objects; make a new concept zaaktype when a test published or
         deleted the prepared one (child types need a concept zaaktype, ztc-010)."""
         method = case.method.upper()
-        url = _path_url(case)
+        url = path_url(case)
         if method == "POST" and response.status_code in (200, 201) and \
                 not url.endswith("/publish"):
             with contextlib.suppress(ValueError, AttributeError):

@@ -1,6 +1,6 @@
 """Domain-valid data for generated Documenten API requests.
 
-As for the Zaken API (``zgw_data``): schema-valid is not valid. A random
+As for every API (adapters.py): schema-valid is not valid. A random
 ``informatieobjecttype`` URL is rightly refused (drc-001), a random ``bronorganisatie``
 fails the 11-test, an ``ontvangstdatum`` with status ``in_bewerking`` is refused (drc-005),
 ``inhoud`` must be base64, an update needs the document's lock (drc-009) and a gebruiksrecht
@@ -15,8 +15,7 @@ import base64
 import contextlib
 import dataclasses
 import random
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,7 +24,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
 from ..zgw import Factory, ZaaktypeSet
-from .zgw_data import _negative, _path_url, date_query_params, positive_query
+from .adapters import DataAdapter, date_query_params, negative, path_url
 
 DOCUMENT = "enkelvoudiginformatieobject"
 LANGUAGES = ("nld", "eng", "fry", "ger", "fre")
@@ -45,24 +44,21 @@ DATETIME_QUERY = {
 }
 
 
-@dataclass
-class DocumentenAdapter:
+@dataclass(kw_only=True)
+class DocumentenAdapter(DataAdapter):
     """Rewrites positive Documenten request bodies; one per contract pass."""
 
-    factory: Factory
     types: ZaaktypeSet
     document_url: str
-    ignored_query: list[dict[str, str]] = field(default_factory=list)
-    date_query: dict[str, set[str]] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> last body seen
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url_filters(self) -> dict[str, str]:
+        return {"informatieobject": self.document_url,
+                "informatieobjecttype": self.types.informatieobjecttype}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        if positive_query(case, self.ignored_query, self.date_query.get(operation_id, ()),
-                          self.rng):
+        if self.positive_query(case):
             for name in DATETIME_QUERY.get(operation_id, ()):
                 if name in case.query:
                     day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
@@ -70,11 +66,11 @@ class DocumentenAdapter:
             if "versie" in case.query:
                 case.query["versie"] = self.rng.randrange(1, 4)  # a version that can exist
         resource, _, action = operation_id.partition("_")
-        if resource == DOCUMENT and action == "lock" and not _negative(
+        if resource == DOCUMENT and action == "lock" and not negative(
                 meta, ParameterLocation.BODY):
             with self._lock:  # a second lock is rightly refused (drc-009): release it first
-                self._force_unlock(_path_url(case).rsplit("/", 1)[0])
-        if _negative(meta, ParameterLocation.BODY):
+                self._force_unlock(path_url(case).rsplit("/", 1)[0])
+        if negative(meta, ParameterLocation.BODY):
             return
         if (case.body is None or isinstance(case.body, NotSet)) and resource == DOCUMENT \
                 and action == "partial_update":
@@ -107,7 +103,7 @@ class DocumentenAdapter:
             body.pop("ontvangstdatum")
         if action == "create":
             return
-        url = _path_url(case)
+        url = path_url(case)
         body["lock"] = self._lock_of(url)
         known = self.owners.get(url)
         if known is not None:
@@ -145,7 +141,7 @@ class DocumentenAdapter:
 
     def _adapt_gebruiksrecht(self, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
-        known = self.owners.get(_path_url(case)) if action != "create" else None
+        known = self.owners.get(path_url(case)) if action != "create" else None
         if known is not None and known.get("informatieobject"):
             body["informatieobject"] = known["informatieobject"]  # cannot move to another one
         elif action == "partial_update":
@@ -153,15 +149,11 @@ class DocumentenAdapter:
         else:
             body["informatieobject"] = self.document_url
 
-    def remember(self, created: dict[str, Any]) -> None:
-        if isinstance(created, dict) and isinstance(created.get("url"), str):
-            self.owners[created["url"]] = created
-
     def observe(self, case: Any, response: Any) -> None:
         """Remember what was made or changed; replace the prepared document once deleted."""
         method = case.method.upper()
         status = response.status_code
-        url = _path_url(case)
+        url = path_url(case)
         if method in ("POST", "PUT", "PATCH") and status in (200, 201):
             with contextlib.suppress(ValueError, AttributeError):
                 self.remember(response.json())

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import random
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from schemathesis.core.parameters import ParameterLocation
@@ -25,8 +24,8 @@ from schemathesis.core.parameters import ParameterLocation
 from ..client import ApiClient
 from ..profiles import Profile
 from ..zgw import Factory, FixtureError
+from .adapters import DataAdapter, negative
 from .webhook import CallbackSettings, WebhookReceiver
-from .zgw_data import _negative, positive_query
 
 HARNESS_KANAAL = "gemma-conformance"
 HARNESS_FILTERS = ("bronorganisatie", "vertrouwelijkheidaanduiding")
@@ -84,24 +83,21 @@ def unsubscribe(client: ApiClient, abonnement: dict[str, Any]) -> None:
         client.delete(abonnement["url"])
 
 
-@dataclass
-class NotificatiesAdapter:
-    """Rewrites positive Notificaties request bodies; one per contract pass."""
+@dataclass(kw_only=True)
+class NotificatiesAdapter(DataAdapter):
+    """Rewrites positive Notificaties request bodies; one per contract pass (the factory
+    removes generated abonnementen with the run's data)."""
 
     callback_url: str
     auth_value: str
     kanaal: dict[str, Any]
-    factory: Factory | None = None  # generated abonnementen are removed with the run's data
     client: ApiClient | None = None
-    ignored_query: list[dict[str, str]] = field(default_factory=list)
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
     _count: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
-        positive_query(case, self.ignored_query, (), self.rng)
-        if _negative(case.meta, ParameterLocation.BODY) or not isinstance(case.body, dict):
+        self.positive_query(case)
+        if negative(case.meta, ParameterLocation.BODY) or not isinstance(case.body, dict):
             return
         body: dict[str, Any] = case.body
         resource, _, action = operation_id.partition("_")
@@ -134,7 +130,7 @@ class NotificatiesAdapter:
         """Generated abonnementen call the run's receiver: remove them with the run's data."""
         operation_id = case.operation.definition.raw.get("operationId", "")
         if operation_id != "abonnement_create" or response.status_code not in (200, 201) \
-                or self.factory is None or self.client is None:
+                or self.client is None:
             return
         with contextlib.suppress(ValueError, AttributeError):
             url = response.json().get("url")

@@ -94,7 +94,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             progress("preparing test data on the target")
             t = time.monotonic()
             prep = prepare(profile, clients, options.seed, specs,
-                           notifications=target.notifications)
+                           notifications=target.notifications, options=target.options)
             timings["prepare"] = round(time.monotonic() - t, 3)
             for api, spec in specs.items():
                 checks = {c for r in profile.requirements for chk in r.checks
@@ -138,6 +138,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             close()
         for client in clients.values():
             client.close()
+    notes.extend(prep.notes)
     if prep.error:
         notes.append(f"preparation failed: {prep.error}")
     for outcome in contract.values():

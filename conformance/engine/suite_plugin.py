@@ -21,6 +21,7 @@ import pytest
 
 from ..auth import TokenSource
 from ..client import ApiClient, Limits
+from ..external_lists import ExternalLists
 from ..redact import for_redaction
 from ..safety import SafetyPolicy
 from ..targets import AuthConfig, origin_of
@@ -248,7 +249,9 @@ def factory(request: pytest.FixtureRequest, suite_context: SuiteContext,
     made = Factory(catalogi=_api(_conformance_clients, "catalogi"),
                    zaken=_conformance_clients.get("zaken"),
                    documenten=_conformance_clients.get("documenten"), rng=rng,
-                   besluiten=_conformance_clients.get("besluiten"))
+                   besluiten=_conformance_clients.get("besluiten"),
+                   lists=ExternalLists.from_dict(suite_context.fixtures.get("external_lists")),
+                   forms=dict(suite_context.fixtures.get("forms") or {}))
     yield made
     _CLEANUP.extend(made.cleanup())
 

@@ -211,7 +211,9 @@ def check_etag_head_conditional(client: ApiClient, url: str, noun: str,
         f"HEAD {url} must return the same ETag as GET ({etag!r}), got "
         f"{head.headers.get('ETag')!r}"
     )
-    assert not head.content, f"HEAD {url} must not return a body, got {len(head.content)} bytes"
+    stray = client.body_after_head(url)
+    assert not stray, (f"HEAD {url} must not return a body (RFC 9110 §9.3.2), but "
+                       f"{len(stray)} bytes followed the headers: {stray[:80]!r}")
     expect_status(client.get(url, headers={"If-None-Match": etag}), 304,
                   f"GET with If-None-Match: {etag} (the current ETag)")
     expect_status(client.get(url, headers={"If-None-Match": '"conformance-not-the-etag"'}),

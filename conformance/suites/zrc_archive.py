@@ -23,15 +23,14 @@ import pytest
 
 from ..client import ApiClient
 from ..engine.attribute import NOT_APPLICABLE
-from ..engine.data_catalogi import consistent_brondatum
-from ..zgw import Factory, ZaaktypeSet
+from ..zgw import ARCHIEFACTIETERMIJN, Factory, ZaaktypeSet
 from ._helpers import expect_status, fetch, summary, validation_problem
 
 try:  # Dutch local time, in which a provider may take the date of a moment
     AMSTERDAM: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
 except ZoneInfoNotFoundError:
     AMSTERDAM = None
-TERM_YEARS = 10  # archiefactietermijn of every resultaattype below
+TERM_YEARS = int(ARCHIEFACTIETERMIJN.strip("PY"))  # of every resultaattype the harness makes
 PROCESTERMIJN_YEARS = 5  # for afleidingswijze termijn
 EIGENSCHAP_DATE = "2020-03-15"  # the value of the date-kenmerk eigenschap
 
@@ -54,18 +53,14 @@ class ArchiveTypes:
 def archive_types(factory: Factory, how: str, **zaaktype_overrides: Any) -> ArchiveTypes:
     types = factory.zaaktype_set(publish=False, **zaaktype_overrides)
     naam = factory.catalogi.get(types.eigenschap).json()["naam"]
-    procedure = consistent_brondatum({"afleidingswijze": how})
+    body = factory.resultaattype_body(types.zaaktype, how, omschrijving=f"Archief {how}"[:30],
+                                      archiefnominatie="vernietigen")
+    procedure = body["brondatumArchiefprocedure"]
     if how == "eigenschap":
         procedure["datumkenmerk"] = naam
     if how == "termijn":
         procedure["procestermijn"] = f"P{PROCESTERMIJN_YEARS}Y"
-    resultaattype = factory.create(factory.catalogi, "resultaattypen", {
-        "zaaktype": types.zaaktype, "omschrijving": f"Archief {how}"[:30],
-        "resultaattypeomschrijving": factory.selectielijst_omschrijving,
-        "selectielijstklasse": factory.selectielijst_klasse,
-        "archiefnominatie": "vernietigen", "archiefactietermijn": f"P{TERM_YEARS}Y",
-        "brondatumArchiefprocedure": procedure, "besluittypen": [],
-    })["url"]
+    resultaattype = factory.create(factory.catalogi, "resultaattypen", body)["url"]
     factory.publish(types.zaaktype)
     return ArchiveTypes(types, resultaattype, naam)
 

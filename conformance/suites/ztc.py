@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..client import ApiClient
-from ..engine.data_catalogi import consistent_brondatum
-from ..zgw import Factory
+from ..zgw import Factory, consistent_brondatum
 from ._helpers import (
     adopt,
     create,
@@ -123,12 +122,9 @@ def test_openapi_discovery(catalogi: ApiClient, api_version: dict[str, str]) -> 
 
 
 def _resultaattype_body(factory: Factory, zaaktype: str, proc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "zaaktype": zaaktype, "omschrijving": f"Resultaat {factory.tag()[:6]}",
-        "resultaattypeomschrijving": factory.selectielijst_omschrijving,
-        "selectielijstklasse": factory.selectielijst_klasse, "besluittypen": [],
-        "brondatumArchiefprocedure": proc,
-    }
+    return factory.resultaattype_body(zaaktype, proc["afleidingswijze"],
+                                      omschrijving=f"Resultaat {factory.tag()[:6]}",
+                                      brondatumArchiefprocedure=proc)
 
 
 def _brondatum_rule(catalogi: ApiClient, factory: Factory, field: str,
@@ -253,11 +249,9 @@ def test_ztc_011_no_new_relation_to_published(catalogi: ApiClient, factory: Fact
     _refused(resp, "PUT of a roltype of a concept zaaktype onto a published zaaktype")
     iot = fetch(catalogi, published.informatieobjecttype, "GET of a published "
                 "informatieobjecttype")
-    create(factory, catalogi, "zaaktype-informatieobjecttypen", {
-        "zaaktype": concept, "informatieobjecttype": iot.get("omschrijving"), "volgnummer": 1,
-        "richting": "inkomend",
-    }, "POST /zaaktype-informatieobjecttypen linking a concept zaaktype to a published "
-       "informatieobjecttype")
+    create(factory, catalogi, "zaaktype-informatieobjecttypen", factory.ziot_body(concept, iot),
+           "POST /zaaktype-informatieobjecttypen linking a concept zaaktype to a published "
+           "informatieobjecttype")
 
 
 def test_ztc_012_publish_needs_published_relations(catalogi: ApiClient,
@@ -267,10 +261,9 @@ def test_ztc_012_publish_needs_published_relations(catalogi: ApiClient,
     catalogus = factory.catalogus()["url"]
     types = factory.zaaktype_set(catalogus, publish=False)
     draft = factory.informatieobjecttype(catalogus, publish=False)
-    create(factory, catalogi, "zaaktype-informatieobjecttypen", {
-        "zaaktype": types.zaaktype, "informatieobjecttype": draft["omschrijving"],
-        "volgnummer": 2, "richting": "uitgaand",
-    }, "POST /zaaktype-informatieobjecttypen with a concept informatieobjecttype")
+    create(factory, catalogi, "zaaktype-informatieobjecttypen",
+           factory.ziot_body(types.zaaktype, draft, volgnummer=2, richting="uitgaand"),
+           "POST /zaaktype-informatieobjecttypen with a concept informatieobjecttype")
     publish = types.zaaktype.rstrip("/") + "/publish"
     _refused(catalogi.post(publish, {}),
              "publish of a zaaktype with a concept informatieobjecttype")
@@ -291,9 +284,7 @@ def test_ztc_013_no_relations_across_catalogi(catalogi: ApiClient, factory: Fact
     other = factory.catalogus()["url"]
     zaaktype = _concept_zaaktype(factory, home)["url"]
     foreign = factory.informatieobjecttype(other, publish=True)
-    resp = catalogi.post("zaaktype-informatieobjecttypen", {
-        "zaaktype": zaaktype, "informatieobjecttype": foreign["omschrijving"], "volgnummer": 1,
-        "richting": "inkomend"})
+    resp = catalogi.post("zaaktype-informatieobjecttypen", factory.ziot_body(zaaktype, foreign))
     adopt(factory, catalogi, resp)
     _refused(resp, "POST /zaaktype-informatieobjecttypen with an informatieobjecttype of "
              "another catalogus")

@@ -1,12 +1,10 @@
-"""Domain-valid data for generated ZGW requests.
+"""Domain-valid data for generated Zaken API requests (adapters.py says why).
 
-Schema-valid is not valid in ZGW: a random ``zaaktype`` URL is rightly refused
-(zrc-001), a random 9-digit ``bronorganisatie`` fails the 11-test, a second
-resultaat on one zaak is refused. Left alone, schemathesis would report each such
-refusal as "valid data rejected". So, for the POSITIVE parts of a generated case
-only, references are pointed at objects the run prepared on the target and RSINs
-are made valid; negative parts stay as generated. Operations not listed here are
-left untouched.
+A random ``zaaktype`` URL is rightly refused (zrc-001), a random 9-digit
+``bronorganisatie`` fails the 11-test, a second resultaat on one zaak is refused, a
+deelzaak needs a zaaktype its hoofdzaak's zaaktype names (zrc-013). For the positive
+parts of a generated case, references point at the published zaaktype and the zaak
+the run prepared, RSINs are valid, filters name objects that exist.
 """
 
 from __future__ import annotations
@@ -14,18 +12,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import random
-import re
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
 from ..zgw import Factory, ZaaktypeSet
+from .adapters import DataAdapter, date_query_params, negative, path_url
 
 RSIN_FIELDS = ("bronorganisatie", "verantwoordelijkeOrganisatie", "opdrachtgevendeOrganisatie")
 # Fields that point at registries outside the target (Selectielijst, BAG, referentielijsten,
@@ -40,70 +35,27 @@ DROP_FIELDS = {
 }
 # A betrokkene must be identified somehow (betrokkene URL or betrokkeneIdentificatie).
 MEDEWERKER = {"identificatie": "conformance", "achternaam": "Harness"}
-# zaakobject.object points into an external registry; the harness never fetches it.
-PLACEHOLDER_OBJECT = "https://example.org/objecten/conformance"
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def positive_query(case: Any, ignored: list[dict[str, str]], dates: set[str] | tuple[str, ...],
-                   rng: random.Random) -> bool:
-    """Make the positive query of ``case`` domain-valid; False when it was generated negative.
+@dataclass(kw_only=True)
+class ZakenAdapter(DataAdapter):
+    """Rewrites positive Zaken requests; one per contract pass."""
 
-    Leaves out the profile's ``ignored_query`` parameters and gives date-typed filters
-    (plain strings in the OAS) a real date. Adapters add their API's own rules after it.
-    """
-    if not case.query or _negative(case.meta, ParameterLocation.QUERY):
-        return False
-    operation_id = case.operation.definition.raw.get("operationId", "")
-    for rule in ignored:
-        if rule.get("operation") in (None, operation_id):
-            case.query.pop(rule["param"], None)
-    for name in dates:
-        if name in case.query:
-            day = date(2020, 1, 1) + timedelta(days=rng.randrange(3000))
-            case.query[name] = day.isoformat()
-    return True
-
-
-def date_query_params(spec: dict[str, Any]) -> dict[str, set[str]]:
-    """Query parameters the OAS types as plain strings but whose example is a date.
-
-    The ZGW specs declare date filters (``startdatum__gt``) as ``type: string``
-    without ``format: date``; implementations rightly refuse non-dates with 400.
-    """
-    found: dict[str, set[str]] = {}
-    for item in spec.get("paths", {}).values():
-        for op in item.values():
-            if not isinstance(op, dict) or "operationId" not in op:
-                continue
-            for param in op.get("parameters", []):
-                schema = param.get("schema", {}) if isinstance(param, dict) else {}
-                if (param.get("in") == "query" and schema.get("type") == "string"
-                        and "format" not in schema
-                        and ISO_DATE.match(str(schema.get("example", "")))):
-                    found.setdefault(op["operationId"], set()).add(param["name"])
-    return found
-
-
-@dataclass
-class DataAdapter:
-    """Rewrites positive request bodies; one per contract pass."""
-
-    factory: Factory
     types: ZaaktypeSet
     zaak_url: str
     document_url: str | None
-    ignored_query: list[dict[str, str]] = field(default_factory=list)
-    date_query: dict[str, set[str]] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # sub-resource URL -> its body
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url_filters(self) -> dict[str, str]:
+        t = self.types
+        return {"zaak": self.zaak_url, "zaaktype": t.zaaktype, "statustype": t.statustypen[0],
+                "resultaattype": t.resultaattype, "roltype": t.roltype,
+                "eigenschap": t.eigenschap, "informatieobject": self.document_url or ""}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        positive_query(case, self.ignored_query, self.date_query.get(operation_id, ()), self.rng)
-        if not isinstance(case.body, dict) or _negative(meta, ParameterLocation.BODY):
+        self.positive_query(case)
+        if not isinstance(case.body, dict) or negative(meta, ParameterLocation.BODY):
             return
         resource, _, action = operation_id.partition("_")
         with self._lock:
@@ -121,7 +73,7 @@ class DataAdapter:
                 if name in body or action in ("create", "update"):
                     body[name] = self.factory.rsin()
             body["zaaktype"] = self.types.zaaktype
-            known = self.owners.get(_path_url(case)) if action != "create" else None
+            known = self.owners.get(path_url(case)) if action != "create" else None
             if known is not None and "identificatie" in body:
                 body["identificatie"] = known.get("identificatie")  # cannot change on update
             if body.get("archiefstatus") not in (None, "nog_te_archiveren"):
@@ -138,7 +90,7 @@ class DataAdapter:
             return
         if resource not in ("status", "resultaat", "rol", "zaakobject", "zaakinformatieobject"):
             return
-        previous = self.owners.get(_path_url(case)) if action != "create" else None
+        previous = self.owners.get(path_url(case)) if action != "create" else None
         if previous is not None:
             # zaak (and the document of a ZIO) cannot change on update: keep the originals
             for name in ("zaak", "informatieobject"):
@@ -162,18 +114,14 @@ class DataAdapter:
         elif resource == "zaakobject":
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
-            if not body.get("object") and not body.get("objectIdentificatie"):
-                body["object"] = PLACEHOLDER_OBJECT
+            if not body.get("objectIdentificatie"):
+                # an object URL on the target itself: a supplier may fetch it (no outside host)
+                body["object"] = self.document_url or self.zaak_url
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
             body["informatieobject"] = self.document_url
         if action == "partial_update":
             body.pop("zaak", None)
             body.pop("informatieobject", None)
-
-    def remember(self, created: dict[str, Any]) -> None:
-        """Keep what the target returned for an object, for later updates of it."""
-        if isinstance(created, dict) and isinstance(created.get("url"), str):
-            self.owners[created["url"]] = created
 
     def new_zaak(self) -> str:
         zaak = self.factory.zaak(self.types.zaaktype)
@@ -189,17 +137,9 @@ class DataAdapter:
             with contextlib.suppress(ValueError, AttributeError):
                 self.remember(response.json())
         elif (method == "DELETE" and response.status_code in (200, 204)
-              and _path_url(case) == self.zaak_url):
+              and path_url(case) == self.zaak_url):
             with self._lock:
                 self.zaak_url = self.new_zaak()
-
-
-def _negative(meta: Any, location: ParameterLocation) -> bool:
-    return meta is not None and meta.is_negative_at(location)
-
-
-def _path_url(case: Any) -> str:
-    return case.operation.schema.get_base_url().rstrip("/") + case.formatted_path
 
 
 def prepare_zaken(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
@@ -209,36 +149,10 @@ def prepare_zaken(profile: Profile, factory: Factory, specs: dict[str, dict[str,
     prep.fixtures["zaaktype_set"] = dataclasses.asdict(types)
     zaak = factory.zaak(types.zaaktype)
     document = factory.document(types.informatieobjecttype) if factory.documenten else None
-    adapter = DataAdapter(factory=factory, types=types, zaak_url=zaak["url"],
+    adapter = ZakenAdapter(factory=factory, types=types, zaak_url=zaak["url"],
                           document_url=document["url"] if document else None,
                           ignored_query=profile.contract.get("ignored_query", []),
                           date_query=date_query_params(specs.get("zaken", {})),
                           rng=random.Random(seed))
     adapter.remember(zaak)
     prep.adapters["zaken"] = adapter
-
-
-_active: Any = None  # the adapter of the running contract pass (adapt/observe)
-
-
-@contextlib.contextmanager
-def active(adapter: Any) -> Iterator[None]:
-    """Make ``adapter`` the one the global hooks use for the duration of a pass."""
-    global _active
-    previous, _active = _active, adapter
-    try:
-        yield
-    finally:
-        _active = previous
-
-
-@schemathesis.hook
-def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    if _active is not None:
-        _active.adapt(case)
-
-
-@schemathesis.hook
-def after_call(context: Any, case: Any, response: Any) -> None:
-    if _active is not None:
-        _active.observe(case, response)
