@@ -54,6 +54,8 @@ class Standard:
     operations: list[str] = field(default_factory=list)
     # no pinned spec: the run reads ``<API root>/openapi.json`` of the target itself
     from_target: bool = False
+    #: operationId -> why the contract pass leaves it out (shown on the certificate)
+    excluded: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class SchemathesisCheck:
     api: str
     checks: tuple[str, ...]
     operations: tuple[str, ...] | None  # None: every operation of the standard
+    #: counts only where the generated traffic gave it something to judge (a stateful or
+    #: coverage-phase check); another check of the requirement must exercise it for certain
+    when_applied: bool = False
 
     def ids(self) -> list[str]:
         return [f"schemathesis:{self.api}:{c}" for c in self.checks]
@@ -94,6 +99,8 @@ class Requirement:
     # set on requirements taken from an included profile (e.g. adr-2.1 inside zrc-1.5)
     part: str | None = None  # id of the included profile the requirement comes from
     inherited: str | None = None  # the standard itself breaks the rule: reported, not counted
+    #: aspects (engine/triage.py ASPECTS) whose deviations count against this requirement only
+    owns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -313,6 +320,7 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
                   for r in s.get("refs", [])],
             depends=list(s.get("depends", [])), operations=list(s.get("operations", [])),
             from_target=bool(s["openapi"].get("from_target")),
+            excluded=dict(s.get("excluded", {})),
         )
         for api, s in d["standards"].items()
     }
@@ -326,12 +334,13 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
             if "schemathesis" in c:
                 s = c["schemathesis"]
                 ops = tuple(s["operations"]) if "operations" in s else None
-                checks.append(SchemathesisCheck(s["api"], tuple(s["checks"]), ops))
+                checks.append(SchemathesisCheck(s["api"], tuple(s["checks"]), ops,
+                                                bool(s.get("when_applied", False))))
             else:
                 checks.append(SuiteCheck(c["suite"]))
         requirements.append(Requirement(
             id=r["id"], level=r["level"], class_=r["class"], title=r["title"], source=r["source"],
-            checks=checks, not_tested=r.get("not_tested"),
+            checks=checks, not_tested=r.get("not_tested"), owns=tuple(r.get("owns", ())),
         ))
     return Profile(
         id=d["id"], title=d["title"], version=str(d["version"]), gemma=d["gemma"],
@@ -354,12 +363,17 @@ def _check_references(profile: Profile, doc: YamlDocument) -> None:
                 f"{doc.where(['requirements', i, 'class'])}: requirement '{req.id}' names class "
                 f"'{req.class_}', which is not under 'classes' ({', '.join(profile.classes)})"
             )
+        if req.checks and all(getattr(c, "when_applied", False) for c in req.checks):
+            raise ProfileError(
+                f"{where}: requirement '{req.id}' has only when_applied checks, so it might "
+                "never be exercised; add a check that always runs (e.g. a suite test)")
         for j, check in enumerate(req.checks):
             cwhere = doc.where(["requirements", i, "checks", j])
             if isinstance(check, SchemathesisCheck):
                 _check_schemathesis(profile, req, check, cwhere)
             else:
                 _check_suite(req, check, cwhere)
+    _check_spec_gaps(profile, doc)
     if not any(c.required for c in profile.classes.values()):
         raise ProfileError(f"{doc.where(['classes'])}: at least one class must be required: true")
     for api, std in profile.standards.items():
@@ -369,6 +383,19 @@ def _check_references(profile: Profile, doc: YamlDocument) -> None:
                     f"{doc.where(['standards', api, 'depends'])}: standard '{api}' depends on "
                     f"'{dep}', which the profile does not pin under 'standards'"
                 )
+
+
+def _check_spec_gaps(profile: Profile, doc: YamlDocument) -> None:
+    """A spec gap names operations the profile tests (or 'all')."""
+    known = {op for std in profile.tested_standards() for op in std.operations}
+    for i, rule in enumerate(profile.contract.get("spec_gaps", [])):
+        ops = rule.get("operations")
+        unknown = sorted(set(ops) - known) if known and isinstance(ops, list) else []
+        if unknown:
+            raise ProfileError(
+                f"{doc.where(['contract', 'spec_gaps', i, 'operations'])}: spec gap names "
+                f"operation(s) {', '.join(unknown)}, which the profile does not test (its "
+                "standards' operations)")
 
 
 def _check_schemathesis(profile: Profile, req: Requirement, check: SchemathesisCheck,

@@ -44,7 +44,7 @@ class CheckResult:
     """One executable check as it ran for one requirement."""
 
     id: str
-    kind: Literal["schemathesis", "suite"]
+    kind: Literal["schemathesis", "suite", "aspect"]
     outcome: Outcome
     executed: int = 0
     failures: int = 0
@@ -88,6 +88,8 @@ class RunResult:
     run: dict[str, Any]
     findings: list[dict[str, Any]] = field(default_factory=list)
     waivers: list[dict[str, Any]] = field(default_factory=list)
+    #: per operation of the contract pass (ContractOutcome.coverage)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,7 @@ class RunResult:
             "run": self.run,
             "requirements": [r.to_dict() for r in self.requirements],
             "findings": self.findings,
+            "coverage": self.coverage,
             "waivers": self.waivers,
         }
 

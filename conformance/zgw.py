@@ -31,6 +31,13 @@ _FILLERS = {"datumkenmerk": "conformance", "objecttype": "overige", "registratie
             "procestermijn": "P10Y"}
 _EMPTY = {"datumkenmerk": "", "objecttype": "", "registratie": "", "procestermijn": None}
 ARCHIEFACTIETERMIJN = "P10Y"  # of every resultaattype the harness makes
+#: the Zaken API needs these on every request (zaakgeometrie; 412 without them)
+CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
+
+
+def default_headers(api: str) -> dict[str, str]:
+    """The headers every request to this ZGW API carries (a fresh dict)."""
+    return dict(CRS_HEADERS) if api == "zaken" else {}
 
 
 def consistent_brondatum(value: Any) -> dict[str, Any]:

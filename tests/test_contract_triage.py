@@ -1,8 +1,15 @@
-"""Triage of schemathesis failures that never reached the server as invalid requests."""
+"""Triage: what a failed contract check is evidence of (engine/triage.py)."""
 
 from __future__ import annotations
 
-from conformance.engine.contract import _harness_artefact, _informational_rule
+from types import SimpleNamespace
+
+from conformance.engine.triage import harness_artefact as _harness_artefact
+from conformance.engine.triage import spec_gap_rule, triage
+
+
+def _request(uri: str = "http://x/zaken", **headers: str) -> SimpleNamespace:
+    return SimpleNamespace(uri=uri, headers=headers, body=None)
 
 SENT = {"Content-Type": "application/json", "Accept-Crs": "EPSG:4326",
         "Content-Crs": "EPSG:4326", "Authorization": "[REDACTED]"}
@@ -51,10 +58,58 @@ def test_wrong_content_type_without_a_body_is_no_evidence():
     assert _harness_artefact(with_real, {"Content-Type": "Q0"}, has_body=False) is None
 
 
-def test_informational_rules_match_on_every_given_field():
-    rules = [{"check": "status_code_conformance", "status": 304, "reason": "r1"},
-             {"check": "missing_required_header", "message_contains": "Got 403", "reason": "r2"}]
-    assert _informational_rule(rules, "status_code_conformance", "zaak_retrieve", 304, "")
-    assert not _informational_rule(rules, "status_code_conformance", "zaak_retrieve", 400, "")
-    assert _informational_rule(rules, "missing_required_header", "x", 403, "... Got 403 when")
-    assert not _informational_rule(rules, "missing_required_header", "x", 200, "accepted")
+def test_spec_gap_rules_forgive_exactly_the_case_they_name():
+    rules = [
+        {"check": "status_code_conformance", "operations": ["zaak_retrieve"],
+         "statuses": [304], "when": {"request_header": "If-None-Match"}, "reason": "r1"},
+        {"check": "status_code_conformance", "operations": ["zaak_list"], "statuses": [404],
+         "when": {"query": "page"}, "reason": "r2"},
+        {"check": "status_code_conformance", "operations": ["zaak_retrieve"],
+         "statuses": [400], "when": {"has_query": True}, "reason": "r3"},
+        {"check": "missing_required_header", "operations": "all", "statuses": [403],
+         "message_contains": "Got 403", "reason": "r4"}]
+    conditional = _request(**{"If-None-Match": '"abc"'})
+    assert spec_gap_rule(rules, "status_code_conformance", "zaak_retrieve", 304, "", conditional)
+    # 304 without If-None-Match, on another operation, or another status: no spec gap
+    assert not spec_gap_rule(rules, "status_code_conformance", "zaak_retrieve", 304, "",
+                             _request())
+    assert not spec_gap_rule(rules, "status_code_conformance", "zaak_list", 304, "", conditional)
+    assert not spec_gap_rule(rules, "status_code_conformance", "zaak_retrieve", 400, "",
+                             conditional)
+    # a list's 404 only for a page that does not exist
+    assert spec_gap_rule(rules, "status_code_conformance", "zaak_list", 404, "",
+                         _request("http://x/zaken?page=9"))
+    assert not spec_gap_rule(rules, "status_code_conformance", "zaak_list", 404, "",
+                             _request("http://x/zaken?bronorganisatie=1"))
+    # a detail's 400 only when the request had a query
+    assert spec_gap_rule(rules, "status_code_conformance", "zaak_retrieve", 400, "",
+                         _request("http://x/zaken/1?foo=1"))
+    assert not spec_gap_rule(rules, "status_code_conformance", "zaak_retrieve", 400, "",
+                             _request("http://x/zaken/1"))
+    assert spec_gap_rule(rules, "missing_required_header", "x", 403, "... Got 403 when")
+    assert not spec_gap_rule(rules, "missing_required_header", "x", 200, "accepted")
+
+
+def test_an_error_answers_form_belongs_to_the_error_format_rule():
+    verdict = triage("content_type_conformance", "zaak_retrieve", 404, "Undocumented", None, [])
+    assert (verdict.kind, verdict.aspect) == ("aspect", "error-format")
+    ok = triage("content_type_conformance", "zaak_retrieve", 200, "Undocumented", None, [])
+    assert ok.kind == "deviation"
+
+
+def test_a_server_error_belongs_to_the_server_error_rule_once():
+    verdict = triage("positive_data_acceptance", "zaak_create", 500, "rejected", None, [])
+    assert (verdict.kind, verdict.aspect) == ("aspect", "server-error")
+    assert triage("not_a_server_error", "zaak_create", 500, "", None, []).kind == "deviation"
+
+
+def test_a_404_for_a_made_up_id_is_no_refusal_of_valid_data():
+    assert triage("positive_data_acceptance", "zaak_retrieve", 404, "", None, [],
+                  pointed=False).kind == "conditional"
+    assert triage("positive_data_acceptance", "zaak_retrieve", 404, "", None, [],
+                  pointed=True).kind == "deviation"
+    inm = _request(**{"If-None-Match": '"e"'})
+    assert triage("positive_data_acceptance", "zaak_retrieve", 304, "", inm, []).kind == \
+        "conditional"
+    assert triage("positive_data_acceptance", "zaak_retrieve", 304, "", _request(),
+                  []).kind == "deviation"

@@ -198,7 +198,7 @@ def test_json_depth_guard():
 def _settings(server: HostileServer, limits: Limits) -> ContractSettings:
     return ContractSettings(
         api="api", base_url=server.api_url, operations=[], checks={"not_a_server_error"},
-        seed=1, budget=budget("quick"), headers={}, profile_checks={}, informational=[],
+        seed=1, budget=budget("quick"), headers={}, profile_checks={}, spec_gaps=[],
         secrets=[], request_timeout_s=2.0, limits=limits)
 
 

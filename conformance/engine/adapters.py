@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
-from ..zgw import Factory
+from ..client import ClientLimitError
+from ..zgw import Factory, FixtureError
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -38,6 +40,9 @@ class DataAdapter:
     date_query: dict[str, set[str]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # object URL -> its body
+    #: ids of cases whose path this adapter pointed at an object the target holds: for them a
+    #: 404 is a refusal of valid data, for the rest (a generated or chain-deleted id) it is not
+    pointed: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url_filters(self) -> dict[str, str]:
@@ -67,6 +72,58 @@ class DataAdapter:
                 case.query[name] = url
         return True
 
+    def positive_path(self, case: Any) -> None:
+        """Point a positive case's path at an object the target holds.
+
+        A generated UUID names no object, so every positive read, update or delete would be
+        a 404: valid data never accepted. An object the run made (or ``make`` makes now) of
+        the operation's kind takes its place; a DELETE takes it for good.
+        """
+        if not case.path_parameters or negative(case.meta, ParameterLocation.PATH) or \
+                _from_link(case):
+            return
+        pattern = _template(case.operation.schema.get_base_url().rstrip("/")
+                            + case.operation.path)
+        deleting = case.method.upper() == "DELETE"
+        found = self._pick(pattern, deleting)
+        if found is None:
+            try:
+                made = self.make(case)
+            except (FixtureError, httpx.HTTPError, ClientLimitError):
+                made = False  # the case keeps its generated path (a 404 then proves nothing)
+            found = self._pick(pattern, deleting) if made else None
+        if found is None:
+            return
+        url, params = found
+        case.path_parameters.update(params)
+        self.pointed.add(case.id)
+
+        if deleting and url not in self.kept():
+            self.owners.pop(url, None)
+
+    def _pick(self, pattern: re.Pattern[str], deleting: bool
+              ) -> tuple[str, dict[str, str]] | None:
+        """The newest object matching the path; a delete spares what the run keeps."""
+        kept = self.kept() if deleting else set()
+        fallback = None
+        for url in reversed(list(self.owners)):
+            match = pattern.fullmatch(url)
+            if match is None:
+                continue
+            if url not in kept:
+                return url, match.groupdict()
+            fallback = fallback or (url, match.groupdict())
+        return fallback
+
+    def kept(self) -> set[str]:
+        """Objects the pass keeps using (the prepared ones): deleted only when nothing else
+        of their kind exists."""
+        return set()
+
+    def make(self, case: Any) -> bool:
+        """Make an object of the operation's kind when none exists yet; True when made."""
+        return False
+
     def remember(self, created: Any) -> None:
         """Keep what the target returned for an object, for later updates of it."""
         if isinstance(created, dict) and isinstance(created.get("url"), str):
@@ -77,6 +134,42 @@ class DataAdapter:
 
     def observe(self, case: Any, response: Any) -> None:
         """Learn from an answer (what was made or removed); nothing by default."""
+
+    def answered(self, case: Any, response: Any) -> None:
+        """Every answer: forget objects that are gone (deleted, or 404 where the path named
+        one: a cascade removed it), then let the adapter learn from it."""
+        if case.path_parameters and (
+                response.status_code == 404 or (case.method.upper() == "DELETE"
+                                                 and 200 <= response.status_code < 300)):
+            with self._lock:
+                self._forget(path_url(case))
+        self.observe(case, response)
+
+    def _forget(self, url: str) -> None:
+        """Forget an object and what refers to it directly (a deleted zaak takes its
+        statussen with it, a zaaktype its child types: the standard's cascades)."""
+        self.owners.pop(url, None)
+        for other, body in list(self.owners.items()):
+            if url in (v for v in body.values() if isinstance(v, str)):
+                self.owners.pop(other, None)
+
+
+def _from_link(case: Any) -> bool:
+    """A stateful step whose path an earlier answer gave (a link): a real object already."""
+    if case.meta is None or case.meta.phase.name.value != "stateful":
+        return False
+    try:
+        return bool(case._override.path_parameters)
+    except (AttributeError, KeyError, TypeError):
+        return True  # unknown: leave the step as schemathesis built it
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """'http://x/zaken/{uuid}' -> a pattern whose groups are the path parameters."""
+    parts = re.split(r"\{([^}]+)\}", path)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/?#]+)"
+                    for i, part in enumerate(parts))
+    return re.compile(regex)
 
 
 def negative(meta: Any, location: ParameterLocation) -> bool:
@@ -132,4 +225,4 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
     if _active is not None:
-        _active.observe(case, response)
+        _active.answered(case, response)

@@ -16,10 +16,15 @@ class Budget:
     max_examples: int  # per operation, examples + fuzzing phases
     stateful_max_steps: int
     coverage: bool  # the deterministic, schema-derived coverage phase
+    #: coverage in positive mode only: a valid request per operation (and its schema-derived
+    #: variants) even when no generated example happens to be one, without the many
+    #: negative variants
+    coverage_positive_only: bool = False
 
 
 PRESETS = {
-    "quick": Budget("quick", max_examples=5, stateful_max_steps=10, coverage=False),
+    "quick": Budget("quick", max_examples=5, stateful_max_steps=10, coverage=True,
+                    coverage_positive_only=True),
     "standard": Budget("standard", max_examples=25, stateful_max_steps=25, coverage=True),
     "thorough": Budget("thorough", max_examples=100, stateful_max_steps=60, coverage=True),
 }

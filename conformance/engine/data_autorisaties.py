@@ -21,9 +21,9 @@ from ..auth import TokenSource
 from ..client import ApiClient, Limits
 from ..profiles import Profile
 from ..targets import AuthConfig
-from ..zgw import Factory, FixtureError
+from ..zgw import Factory, FixtureError, default_headers
+from .adapters import DataAdapter
 
-CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
 RESTRICTED = "restricted"  # the name of the further client the scope rules use
 NO_AC = ("not applicable: the target has no Autorisaties API, so the harness cannot give a "
          "client limited rights (add the API under 'apis: autorisaties')")
@@ -33,9 +33,35 @@ NO_CLIENT = ("not applicable: the target declares no second client, so the harne
 
 def prepare_autorisaties(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
                          prep: Any, seed: int) -> None:
-    """A published zaaktype, so zrc autorisaties can name a zaaktype the target knows."""
+    """A published zaaktype, so zrc autorisaties can name a zaaktype the target knows; the
+    contract adapter, which reads the applicaties the target lists."""
     if "zaaktype_set" not in prep.fixtures:
         prep.fixtures["zaaktype_set"] = dataclasses.asdict(factory.zaaktype_set())
+    adapter = AutorisatiesAdapter(factory=factory, client_id=prep.client_id or "",
+                                  ignored_query=profile.contract.get("ignored_query", []))
+    client = prep.clients.get("autorisaties")
+    resp = client.get("applicaties") if client is not None else None
+    if resp is not None and resp.status_code == 200:
+        with contextlib.suppress(ValueError, AttributeError):
+            for applicatie in resp.json().get("results") or []:
+                adapter.remember(applicatie)
+    prep.adapters["autorisaties"] = adapter
+
+
+@dataclass(kw_only=True)
+class AutorisatiesAdapter(DataAdapter):
+    """The contract pass reads applicaties only (ac-1.0): filters name the harness's client,
+    paths the applicaties the target lists."""
+
+    client_id: str
+
+    def url_filters(self) -> dict[str, str]:
+        return {"clientId": self.client_id, "clientIds": self.client_id}
+
+    def adapt(self, case: Any) -> None:
+        self.positive_query(case)
+        with self._lock:
+            self.positive_path(case)
 
 
 def zrc(zaaktype: str, scopes: list[str], level: str = "zeer_geheim") -> dict[str, Any]:
@@ -110,7 +136,7 @@ class Autorisaties:
                                f"{resp.status_code}: {resp.text[:500]}")
         tokens = TokenSource(AuthConfig("jwt-zgw", self.client_id, self.secret))
         made = {api: ApiClient(url, self.limits, tokens,
-                               default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
+                               default_headers=default_headers(api))
                 for api, url in self.apis.items()}
         self.clients.extend(made.values())
         self.registry.update({f"{RESTRICTED}:{api}": c for api, c in made.items()})

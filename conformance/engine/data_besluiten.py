@@ -62,6 +62,8 @@ class BesluitenAdapter(DataAdapter):
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         self.positive_query(case)
+        with self._lock:
+            self.positive_path(case)
         if not isinstance(case.body, dict) or negative(case.meta, ParameterLocation.BODY):
             return
         resource, _, action = operation_id.partition("_")
@@ -71,6 +73,25 @@ class BesluitenAdapter(DataAdapter):
             elif resource == "besluitinformatieobject" and action == "create":
                 self._adapt_relation(case)
 
+    def kept(self) -> set[str]:
+        return {self.besluit_url} if self.besluit_url else set()
+
+    def make(self, case: Any) -> bool:
+        resource = case.operation.definition.raw.get("operationId", "").partition("_")[0]
+        f = self.factory
+        try:
+            if resource == "besluit":
+                made = f.besluit(self.types.besluittype)
+            elif resource == "besluitinformatieobject":
+                made = f.besluitinformatieobject(
+                    self._besluit(), f.document(self.types.informatieobjecttype)["url"])
+            else:
+                return False
+        except FixtureError:
+            return False
+        self.remember(made)
+        return True
+
     def _adapt_besluit(self, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
         body.pop("_expand", None)
@@ -78,11 +99,13 @@ class BesluitenAdapter(DataAdapter):
         body.pop("zaak", None)  # a zaak only with a matching zaaktype (brc-006/007): suites
         known = self.owners.get(path_url(case)) if action != "create" else None
         if known is not None:
+            # unchanged values: Besluiten 1.1.0's PATCH body is the full Besluit schema (its
+            # required fields included), so leaving them out would make the body invalid
             for name in KEEP_ON_UPDATE:
-                if action == "partial_update":
-                    body.pop(name, None)
-                elif known.get(name):
+                if known.get(name) and (name in body or action != "partial_update"):
                     body[name] = known[name]
+                elif action == "partial_update":
+                    body.pop(name, None)
             return
         if "verantwoordelijkeOrganisatie" in body or action != "partial_update":
             body["verantwoordelijkeOrganisatie"] = self.factory.rsin()

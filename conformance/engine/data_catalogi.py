@@ -67,6 +67,7 @@ class CatalogiAdapter(DataAdapter):
         resource, _, action = operation_id.partition("_")
         if not negative(meta, ParameterLocation.PATH):
             with self._lock:
+                self.positive_path(case)
                 if action == "publish":
                     self._publishable(resource, case)
                 elif action in ("update", "partial_update", "destroy"):
@@ -81,6 +82,16 @@ class CatalogiAdapter(DataAdapter):
             return
         with self._lock:
             self._adapt_body(resource, action, case)
+
+    def kept(self) -> set[str]:
+        return {self.catalogus, self.concept_zaaktype, self.informatieobjecttype["url"]}
+
+    def make(self, case: Any) -> bool:
+        resource = case.operation.definition.raw.get("operationId", "").partition("_")[0]
+        if resource == "catalogus":
+            self.remember(self.factory.catalogus())
+            return True
+        return self._fresh(resource) is not None
 
     def _writable(self, resource: str, action: str, case: Any) -> None:
         """Point a positive write at an object that may be written.
@@ -97,28 +108,35 @@ class CatalogiAdapter(DataAdapter):
                 case.path_parameters["uuid"] = fresh.rstrip("/").rsplit("/", 1)[-1]
 
     def _fresh(self, resource: str) -> str | None:
+        """A new concept object of this kind (under the prepared concept zaaktype)."""
         f, zaaktype = self.factory, self.concept_zaaktype
-        bodies: dict[str, tuple[str, dict[str, Any]]] = {
-            "statustype": ("statustypen", {"zaaktype": zaaktype, "omschrijving": "Conformance",
-                                           "volgnummer": next(self._volgnummer) % 9000 + 1}),
-            "roltype": ("roltypen", {"zaaktype": zaaktype, "omschrijving": "Conformance",
-                                     "omschrijvingGeneriek": "adviseur"}),
-            "resultaattype": ("resultaattypen", f.resultaattype_body(
+
+        def volgnummer() -> int:
+            return next(self._volgnummer) % 999 + 1  # (a ZIOT's is at most 999)
+
+        bodies: dict[str, tuple[str, Any]] = {
+            "statustype": ("statustypen", lambda: {
+                "zaaktype": zaaktype, "omschrijving": "Conformance", "volgnummer": volgnummer()}),
+            "roltype": ("roltypen", lambda: {"zaaktype": zaaktype, "omschrijving": "Conformance",
+                                             "omschrijvingGeneriek": "adviseur"}),
+            "resultaattype": ("resultaattypen", lambda: f.resultaattype_body(
                 zaaktype, omschrijving="Conformance")),
-            "eigenschap": ("eigenschappen", {
+            "eigenschap": ("eigenschappen", lambda: {
                 "zaaktype": zaaktype, "naam": f"conf{f.tag()[:6]}", "definitie": "Conformance",
                 "specificatie": {"formaat": "tekst", "lengte": "10", "kardinaliteit": "1",
                                  "waardenverzameling": []}}),
-            "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", f.ziot_body(
-                zaaktype, self.informatieobjecttype,
-                volgnummer=next(self._volgnummer) % 9000 + 1)),
+            # (zaaktype, informatieobjecttype) is unique: a new concept one each time
+            "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", lambda: f.ziot_body(
+                zaaktype, f.informatieobjecttype(self.catalogus, publish=False),
+                volgnummer=volgnummer())),
         }
         if resource == "zaaktype":
             return self.new_concept_zaaktype()
         if resource == "informatieobjecttype":
             made = f.informatieobjecttype(self.catalogus, publish=False)
         elif resource in bodies:
-            made = f.create(f.catalogi, *bodies[resource])
+            path, body = bodies[resource]
+            made = f.create(f.catalogi, path, body())
         else:
             return None
         self.remember(made)
@@ -193,7 +211,7 @@ class CatalogiAdapter(DataAdapter):
                 body["informatieobjecttype"] = self.factory.iot_reference(
                     self.informatieobjecttype)
             if "volgnummer" in body or not partial:
-                body["volgnummer"] = next(self._volgnummer) % 9000 + 1
+                body["volgnummer"] = next(self._volgnummer) % 999 + 1  # at most 999
 
     def _resultaattype(self, body: dict[str, Any], partial: bool) -> None:
         """The Selectielijst references the supplier knows, a selectielijstklasse that allows
@@ -257,5 +275,7 @@ def prepare_catalogi(profile: Profile, factory: Factory, specs: dict[str, dict[s
                               rng=random.Random(seed))
     adapter.concept_zaaktype = adapter.new_concept_zaaktype()
     adapter.frozen.add(iot["url"])
+    adapter.remember({"url": catalogus})
+    adapter.remember(iot)
     prep.fixtures["catalogi"] = {"catalogus": catalogus, "informatieobjecttype": iot["url"]}
     prep.adapters["catalogi"] = adapter

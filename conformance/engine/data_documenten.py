@@ -16,14 +16,14 @@ import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from schemathesis.core import NotSet
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
-from ..zgw import Factory, ZaaktypeSet
+from ..zgw import Factory, FixtureError, ZaaktypeSet
 from .adapters import DataAdapter, date_query_params, negative, path_url
 
 DOCUMENT = "enkelvoudiginformatieobject"
@@ -60,12 +60,18 @@ class DocumentenAdapter(DataAdapter):
         meta = case.meta
         if self.positive_query(case):
             for name in DATETIME_QUERY.get(operation_id, ()):
-                if name in case.query:
+                if name == "registratieOp" and name in case.query:
+                    # the document as registered now: an earlier moment may precede it (404)
+                    case.query[name] = datetime.now(UTC).isoformat(timespec="seconds")
+                elif name in case.query:
                     day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
                     case.query[name] = f"{day.isoformat()}T12:00:00Z"
-            if "versie" in case.query:
-                case.query["versie"] = self.rng.randrange(1, 4)  # a version that can exist
+            if "versie" in case.query:  # the first version always exists (and is not
+                case.query["versie"] = 1     # necessarily the one registered now)
+                case.query.pop("registratieOp", None)
         resource, _, action = operation_id.partition("_")
+        with self._lock:
+            self.positive_path(case)
         if resource == DOCUMENT and action == "lock" and not negative(
                 meta, ParameterLocation.BODY):
             with self._lock:  # a second lock is rightly refused (drc-009): release it first
@@ -85,6 +91,26 @@ class DocumentenAdapter(DataAdapter):
             elif resource == "gebruiksrechten" and action in ("create", "update",
                                                               "partial_update"):
                 self._adapt_gebruiksrecht(action, case)
+
+    def kept(self) -> set[str]:
+        return {self.document_url}
+
+    def make(self, case: Any) -> bool:
+        resource = case.operation.definition.raw.get("operationId", "").partition("_")[0]
+        f = self.factory
+        try:
+            if resource == DOCUMENT:
+                self.remember(f.document(self.types.informatieobjecttype))
+            elif resource == "gebruiksrechten":
+                document = f.document(self.types.informatieobjecttype)["url"]
+                self.remember(f.create(f.documenten, "gebruiksrechten", {
+                    "informatieobject": document, "startdatum": "2024-01-01T00:00:00Z",
+                    "omschrijvingVoorwaarden": "Conformance"}))
+            else:
+                return False
+        except FixtureError:
+            return False
+        return True
 
     def _adapt_document(self, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
@@ -119,7 +145,7 @@ class DocumentenAdapter(DataAdapter):
 
     def _force_unlock(self, url: str) -> None:
         client = self.factory.documenten
-        if client is not None and url in self.owners:
+        if client is not None and url.startswith(client.base_url + "/"):
             client.post(f"{url}/unlock", {})
 
     def _lock_of(self, url: str) -> str:

@@ -92,11 +92,18 @@ class NotificatiesAdapter(DataAdapter):
     auth_value: str
     kanaal: dict[str, Any]
     client: ApiClient | None = None
+    #: the run's own abonnement (its receiver's): never a generated DELETE's target
+    own_abonnement: str = ""
     _count: int = 0
+
+    def kept(self) -> set[str]:
+        return {self.own_abonnement, str(self.kanaal.get("url") or "")}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         self.positive_query(case)
+        with self._lock:
+            self.positive_path(case)
         if negative(case.meta, ParameterLocation.BODY) or not isinstance(case.body, dict):
             return
         body: dict[str, Any] = case.body
@@ -127,14 +134,18 @@ class NotificatiesAdapter(DataAdapter):
                 for i, name in enumerate(names[: max(1, len(values))])}
 
     def observe(self, case: Any, response: Any) -> None:
-        """Generated abonnementen call the run's receiver: remove them with the run's data."""
+        """Remember what was made; generated abonnementen call the run's receiver: remove
+        them with the run's data."""
         operation_id = case.operation.definition.raw.get("operationId", "")
-        if operation_id != "abonnement_create" or response.status_code not in (200, 201) \
+        if not operation_id.endswith("_create") or response.status_code not in (200, 201) \
                 or self.client is None:
             return
         with contextlib.suppress(ValueError, AttributeError):
-            url = response.json().get("url")
-            if isinstance(url, str) and url.startswith(self.client.base_url + "/"):
+            made = response.json()
+            self.remember(made)
+            url = made.get("url")
+            if operation_id == "abonnement_create" and isinstance(url, str) and \
+                    url.startswith(self.client.base_url + "/"):
                 self.factory.created.append((self.client, url))
 
 
@@ -153,13 +164,16 @@ def prepare_notificaties(profile: Profile, factory: Factory, specs: dict[str, di
             f"the webhook receiver cannot listen on {settings.listen_host}:{settings.port} "
             f"({exc}); set notifications.listen_host/port in the target file") from None
     prep.closers.append(receiver.stop)
-    subscribe(factory, client, receiver, [{"naam": kanaal["naam"]}])
+    own = subscribe(factory, client, receiver, [{"naam": kanaal["naam"]}])
     prep.fixtures["notificaties"] = {"kanaal": {"naam": kanaal["naam"], "url": kanaal.get("url"),
                                                 "filters": list(kanaal.get("filters") or [])}}
-    prep.adapters["notificaties"] = NotificatiesAdapter(
+    adapter = NotificatiesAdapter(
         callback_url=receiver.callback_url, auth_value=receiver.auth_value, kanaal=kanaal,
-        factory=factory, client=client,
+        factory=factory, client=client, own_abonnement=str(own.get("url") or ""),
         ignored_query=profile.contract.get("ignored_query", []), rng=random.Random(seed))
+    adapter.remember(kanaal)
+    adapter.remember(own)
+    prep.adapters["notificaties"] = adapter
 
 
 @contextlib.contextmanager

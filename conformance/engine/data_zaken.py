@@ -19,7 +19,7 @@ from typing import Any
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
-from ..zgw import Factory, ZaaktypeSet
+from ..zgw import Factory, FixtureError, ZaaktypeSet
 from .adapters import DataAdapter, date_query_params, negative, path_url
 
 RSIN_FIELDS = ("bronorganisatie", "verantwoordelijkeOrganisatie", "opdrachtgevendeOrganisatie")
@@ -55,11 +55,38 @@ class ZakenAdapter(DataAdapter):
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
         self.positive_query(case)
-        if not isinstance(case.body, dict) or negative(meta, ParameterLocation.BODY):
-            return
         resource, _, action = operation_id.partition("_")
         with self._lock:
-            self._adapt_body(resource, action, case)
+            self.positive_path(case)
+            if isinstance(case.body, dict) and not negative(meta, ParameterLocation.BODY):
+                self._adapt_body(resource, action, case)
+
+    def kept(self) -> set[str]:
+        return {self.zaak_url}
+
+    def make(self, case: Any) -> bool:
+        """A zaak's sub-resource of the operation's kind, on a zaak of its own."""
+        resource = case.operation.definition.raw.get("operationId", "").partition("_")[0]
+        f, t = self.factory, self.types
+        makers = {
+            "zaak": lambda: f.zaak(t.zaaktype),
+            "status": lambda: f.status(self.new_zaak(), t.statustypen[0]),
+            "resultaat": lambda: f.resultaat(self.new_zaak(), t.resultaattype),
+            "rol": lambda: f.rol(self.new_zaak(), t.roltype),
+            "zaakobject": lambda: f.create(f.zaken, "zaakobjecten", {
+                "zaak": self.new_zaak(), "objectType": "overige",
+                "objectTypeOverige": "conformance", "object": self.zaak_url}),
+            "zaakinformatieobject": lambda: f.zaakinformatieobject(
+                self.new_zaak(), f.document(t.informatieobjecttype)["url"]),
+        }
+        if resource not in makers or (resource == "zaakinformatieobject"
+                                      and f.documenten is None):
+            return False
+        try:
+            self.remember(makers[resource]())
+        except FixtureError:
+            return False
+        return True
 
     def _adapt_body(self, resource: str, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body

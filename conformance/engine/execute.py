@@ -29,13 +29,12 @@ from ..profiles import Profile
 from ..results import RunResult, decide_verdict
 from ..specs import SpecResolver, load_standard_spec
 from ..targets import Target
+from ..zgw import default_headers
 from .attribute import attribute
 from .budget import budget as budget_preset
-from .contract import ContractOutcome, ContractSettings, run_contract, undecided_by_errors
+from .contract import ContractOutcome, ContractSettings, run_contract
 from .prepare import Preparation, prepare
 from .suites import SuiteOutcome, run_suites
-
-CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
 
 
 @dataclass
@@ -69,7 +68,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     limits = Limits.for_policy(target.origins(), policy, options.timeout_s, target.secrets())
     limits.max_response_bytes = min(limits.max_response_bytes, options.max_response_bytes)
     clients = {api: ApiClient(url, limits, tokens,
-                              default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
+                              default_headers=default_headers(api))
                for api, url in target.apis.items()}
     timings: dict[str, float] = {}
     notes: list[str] = [f"the secret of client '{client_id}' is weak ({why}); evidence masks it "
@@ -94,7 +93,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             progress("preparing test data on the target")
             t = time.monotonic()
             prep = prepare(profile, clients, options.seed, specs,
-                           notifications=target.notifications, options=target.options)
+                           notifications=target.notifications, options=target.options,
+                           client_id=target.auth.client_id)
             timings["prepare"] = round(time.monotonic() - t, 3)
             for api, spec in specs.items():
                 checks = {c for r in profile.requirements for chk in r.checks
@@ -148,7 +148,6 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                        stage_error or (prep.error and
                                                        f"test data could not be prepared: "
                                                        f"{prep.error}"))
-    undecided_by_errors(requirements, contract)
     cleanup_report = [*cleanup_report, *suites.cleanup]
     if suites.cleanup:
         notes.append("suites " + _cleanup_note(suites.cleanup))
@@ -167,6 +166,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     return RunResult(
         verdict=verdict, verdict_reason=reason, requirements=requirements,
         profile=summary, target=target.summary(), findings=findings,
+        coverage=[row for outcome in contract.values() for row in outcome.coverage()],
         run={
             "id": str(uuid.uuid4()), "seed": options.seed, "budget": options.budget,
             "tool_version": __version__, "schemathesis_version": schemathesis.__version__,
@@ -245,11 +245,14 @@ def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
         api=api, base_url=target.apis[api], operations=standard.operations or [], checks=checks,
         seed=options.seed, budget=budget_preset(options.budget), headers=tokens.headers(),
         profile_checks=profile.contract.get("checks", {}),
-        informational=profile.contract.get("informational", []),
+        spec_gaps=profile.contract.get("spec_gaps", []),
         secrets=[*target.secrets(), *tokens.secrets()], request_timeout_s=options.timeout_s,
         limits=limits,
     )
-    return run_contract(spec, settings, prep.adapters.get(api))
+    outcome = run_contract(spec, settings, prep.adapters.get(api))
+    outcome.excluded.update({op: f"left out by the profile: {why}"
+                             for op, why in standard.excluded.items()})
+    return outcome
 
 
 def _suite_context(profile: Profile, target: Target, options: RunOptions,

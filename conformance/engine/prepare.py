@@ -32,6 +32,7 @@ class Preparation:
     notifications: dict[str, Any] = field(default_factory=dict)  # the target's webhook settings
     closers: list[Callable[[], None]] = field(default_factory=list)  # run at clean-up
     notes: list[str] = field(default_factory=list)  # for results.json run.notes
+    client_id: str | None = None  # the run's own client (its applicatie is one of the listed)
 
 
 Preparer = Callable[[Profile, Factory, dict[str, dict[str, Any]], Preparation, int], None]
@@ -51,12 +52,13 @@ NEEDS_NO_CATALOGI = {"notificaties"}
 def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
             specs: dict[str, dict[str, Any]],
             notifications: dict[str, Any] | None = None,
-            options: dict[str, Any] | None = None) -> Preparation:
+            options: dict[str, Any] | None = None, client_id: str | None = None
+            ) -> Preparation:
     apis = [s.api for s in profile.tested_standards() if s.api in PREPARERS]
     if not apis or ("catalogi" not in clients and set(apis) - NEEDS_NO_CATALOGI):
         return Preparation()
     # (an NRC-only target has no Catalogi API: its preparer makes nothing there)
-    prep = Preparation(clients=clients, notifications=notifications or {})
+    prep = Preparation(clients=clients, notifications=notifications or {}, client_id=client_id)
     lists = _external_lists(options or {}, clients, prep.notes)
     prep.factory = Factory(catalogi=clients.get("catalogi"), zaken=clients.get("zaken"),  # type: ignore[arg-type]
                            documenten=clients.get("documenten"), rng=random.Random(seed),

@@ -24,15 +24,15 @@ from ..client import ApiClient, Limits
 from ..external_lists import ExternalLists
 from ..redact import for_redaction
 from ..safety import SafetyPolicy
+from ..suites._helpers import NotJudged, take_deviations
 from ..targets import AuthConfig, origin_of
-from ..zgw import Factory, ZaaktypeSet
+from ..zgw import Factory, ZaaktypeSet, default_headers
 from .data_autorisaties import NO_AC, RESTRICTED, Autorisaties
 from .data_notificaties import CATALOGI_KANALEN, SOURCE_KANALEN, subscribed_receiver
 from .webhook import CallbackSettings, WebhookReceiver
 
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
 CLIENT_SECRETS_ENV = "CONFORMANCE_RUN_CLIENT_SECRETS"  # JSON: client name -> secret
-CRS_HEADERS = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
 CLEANUP_FILE = "suite-cleanup.json"  # beside the results file: what the tests made, removed?
 _CLEANUP: list[dict[str, Any]] = []
 
@@ -102,6 +102,8 @@ class _Recorder:
             exc = call.excinfo.value if call.excinfo else None
             outcome = "failed" if isinstance(exc, AssertionError) else "error"
             message = _message(exc)
+            if isinstance(exc, NotJudged):  # another rule's deviation kept it from judging
+                message = str(exc)
         evidence = []
         if outcome in ("failed", "error"):
             clients = getattr(item, "funcargs", {}).get("_conformance_clients")
@@ -111,8 +113,11 @@ class _Recorder:
             exchanges.sort(key=lambda e: e.order)
             for exchange in exchanges[-2:]:
                 evidence.append(exchange.evidence())
-        return {"nodeid": item.nodeid, "ref": ref, "outcome": outcome, "message": message,
-                "evidence": evidence}
+        record = {"nodeid": item.nodeid, "ref": ref, "outcome": outcome, "message": message,
+                  "evidence": evidence, "deviations": take_deviations()}
+        if outcome == "error" and isinstance(getattr(call.excinfo, "value", None), NotJudged):
+            record["aspect"] = call.excinfo.value.aspect  # type: ignore[union-attr]
+        return record
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.path.write_text(json.dumps(list(self.records.values()), indent=1), encoding="utf-8")
@@ -180,7 +185,7 @@ def _conformance_clients(suite_context: SuiteContext, _limits: Limits, _tokens: 
                          ) -> dict[str, ApiClient]:
     """One client per API per test, so evidence shows this test's own exchanges."""
     clients = {api: ApiClient(url, _limits, _tokens,
-                              default_headers=dict(CRS_HEADERS) if api == "zaken" else {})
+                              default_headers=default_headers(api))
                for api, url in suite_context.apis.items()}
     yield clients
     for client in clients.values():

@@ -10,6 +10,7 @@ verdict: undecided, never "passed").
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..client import ApiClient
+from ..redact import redact_text, redact_url
 from ..targets import origin_of
 from ..zgw import Factory
 
@@ -24,6 +26,8 @@ PROBLEM_JSON = "application/problem+json"
 #: The members the standard's ``Fout`` schema requires (``type`` is optional there).
 PROBLEM_FIELDS = ("code", "title", "status", "detail", "instance")
 MAX_PAGES = 5
+#: the semantic version an info.version starts with ("1.5.1" of "1.5.1 (1)")
+_LEADING_SEMVER = re.compile(r"^\s*v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
 
 
 def where(resp: httpx.Response) -> str:
@@ -89,53 +93,123 @@ def json_object(resp: httpx.Response, what: str) -> dict[str, Any]:
     return body
 
 
-def problem(resp: httpx.Response, what: str) -> dict[str, Any]:
-    """Assert an ``application/problem+json`` error body with the ``Fout`` members."""
-    assert media_type(resp) == PROBLEM_JSON, (
-        f"{what}: expected Content-Type {PROBLEM_JSON} on HTTP {resp.status_code} from "
-        f"{where(resp)}, got {media_type(resp) or 'no Content-Type'}"
-    )
-    body = json_object(resp, what)
+class NotJudged(Exception):
+    """The rule could not be judged because of another rule's deviation (``aspect``): the
+    test is undecided, and the deviation counts against the rule that owns the aspect."""
+
+    def __init__(self, aspect: str, message: str) -> None:
+        super().__init__(message)
+        self.aspect = aspect
+
+
+#: deviations of another rule's aspect that the running test saw (suite_plugin records them
+#: with the test, and attribution counts them against the aspect's owner)
+_DEVIATIONS: list[dict[str, Any]] = []
+
+
+def deviation(aspect: str, message: str, resp: httpx.Response | None = None) -> None:
+    """Note a deviation that belongs to another rule (engine/triage.py ASPECTS)."""
+    entry: dict[str, Any] = {"aspect": aspect, "message": message}
+    if resp is not None:
+        entry["evidence"] = {
+            "request": {"method": resp.request.method, "url": redact_url(str(resp.request.url)),
+                        "headers": {}, "body": None},
+            "response": {"status": resp.status_code,
+                         "headers": {"content-type": resp.headers.get("content-type", "")},
+                         "body": redact_text(resp.text[:1000]), "truncated": len(resp.text) > 1000},
+        }
+    _DEVIATIONS.append(entry)
+
+
+def take_deviations() -> list[dict[str, Any]]:
+    """The deviations noted since the last call (one test's)."""
+    taken = list(_DEVIATIONS)
+    _DEVIATIONS.clear()
+    return taken
+
+
+def problem_faults(resp: httpx.Response) -> list[str]:
+    """What keeps an error answer from being the standard's ``Fout`` in problem+json."""
+    if media_type(resp) != PROBLEM_JSON:
+        return [f"Content-Type must be {PROBLEM_JSON} on HTTP {resp.status_code} from "
+                f"{where(resp)}, got {media_type(resp) or 'no Content-Type'}"]
+    body = body_or_none(resp)
+    if not isinstance(body, dict):
+        return [f"the error body of HTTP {resp.status_code} from {where(resp)} must be a JSON "
+                f"object, got {resp.text[:120]!r}"]
     missing = [name for name in PROBLEM_FIELDS if name not in body]
-    assert not missing, (
-        f"{what}: the problem+json body of HTTP {resp.status_code} from {where(resp)} lacks "
-        f"{', '.join(missing)} (required: {', '.join(PROBLEM_FIELDS)}); got keys "
-        f"{sorted(body)}"
-    )
-    assert body["status"] == resp.status_code, (
-        f"{what}: problem+json 'status' must equal the HTTP status {resp.status_code} of "
-        f"{where(resp)}, got {body['status']!r}"
-    )
-    for name in ("code", "title", "detail", "instance"):
-        assert isinstance(body[name], str), (
-            f"{what}: problem+json '{name}' of {where(resp)} must be a string, got "
-            f"{type(body[name]).__name__} {body[name]!r}"
-        )
-    if "type" in body:
-        assert isinstance(body["type"], str), (
-            f"{what}: problem+json 'type' of {where(resp)} must be a string (a URI), got "
-            f"{body['type']!r}"
-        )
-    return body
+    if missing:
+        return [f"the problem+json body of HTTP {resp.status_code} from {where(resp)} lacks "
+                f"{', '.join(missing)} (required: {', '.join(PROBLEM_FIELDS)}); got keys "
+                f"{sorted(body)}"]
+    faults = []
+    if body["status"] != resp.status_code:
+        faults.append(f"problem+json 'status' must equal the HTTP status {resp.status_code} of "
+                      f"{where(resp)}, got {body['status']!r}")
+    faults.extend(f"problem+json '{name}' of {where(resp)} must be a string, got "
+                  f"{type(body[name]).__name__} {body[name]!r}"
+                  for name in ("code", "title", "detail", "instance")
+                  if not isinstance(body[name], str))
+    if "type" in body and not isinstance(body["type"], str):
+        faults.append(f"problem+json 'type' of {where(resp)} must be a string (a URI), got "
+                      f"{body['type']!r}")
+    if resp.status_code == 400:
+        params = body.get("invalidParams")
+        if not isinstance(params, list) or not params:
+            faults.append(f"a 400 from {where(resp)} must list the offending input in "
+                          f"'invalidParams' (a non-empty array), got {params!r}")
+        elif not all(isinstance(p, dict) and all(isinstance(p.get(k), str)
+                                                 for k in ("name", "code", "reason"))
+                     for p in params):
+            faults.append(f"each invalidParams entry from {where(resp)} needs string name, "
+                          f"code and reason, got {json.dumps(params)[:200]}")
+    return faults
+
+
+def problem(resp: httpx.Response, what: str) -> dict[str, Any]:
+    """Assert the standard's error format: ``application/problem+json`` with the ``Fout``
+    members (and a well-formed ``invalidParams`` on a 400). The error-format rules' own test;
+    every other rule uses :func:`refusal`."""
+    faults = problem_faults(resp)
+    assert not faults, f"{what}: {'; '.join(faults)}"
+    return json_object(resp, what)
 
 
 def validation_problem(resp: httpx.Response, what: str) -> dict[str, Any]:
-    """Assert a 400 ``ValidatieFout``: problem+json plus well-formed ``invalidParams``."""
+    """Assert a 400 ``ValidatieFout`` in the standard's error format (the error-format rule's
+    own test)."""
     expect_status(resp, 400, what)
-    body = problem(resp, what)
-    params = body.get("invalidParams")
-    assert isinstance(params, list) and params, (
-        f"{what}: a 400 from {where(resp)} must list the offending input in 'invalidParams' "
-        f"(a non-empty array), got {params!r}"
-    )
-    for entry in params:
-        assert isinstance(entry, dict) and all(
-            isinstance(entry.get(key), str) for key in ("name", "code", "reason")
-        ), (
-            f"{what}: each invalidParams entry from {where(resp)} needs string name, code and "
-            f"reason, got {json.dumps(entry)[:200]}"
-        )
-    return body
+    return problem(resp, what)
+
+
+def refusal(resp: httpx.Response, status: int | Collection[int], what: str) -> dict[str, Any]:
+    """A behaviour rule's refusal: the status is the rule's business; the error format is
+    the error-format rule's, so a fault there is noted as its deviation, not asserted here.
+    Returns the error body (empty when it is not a JSON object)."""
+    expect_status(resp, status, what)
+    return error_format(resp, what)
+
+
+def error_format(resp: httpx.Response, what: str) -> dict[str, Any]:
+    """Note a fault in an error answer's format as the error-format rule's deviation; return
+    the body (empty when it is not a JSON object)."""
+    faults = problem_faults(resp)
+    if faults:
+        deviation("error-format", f"{what}: {'; '.join(faults)}", resp)
+    body = body_or_none(resp)
+    return body if isinstance(body, dict) else {}
+
+
+def version_of(info_version: str, what: str) -> str:
+    """The version an OAS info.version states: itself, or, when it is not a plain semantic
+    version but starts with one ("1.5.1 (1)"), that one, with the form noted as the
+    version-format rule's deviation (ADR /core/semver), not the caller's."""
+    match = _LEADING_SEMVER.match(info_version)
+    if match and match.group(1) != info_version:
+        deviation("version-format", f"{what}: info.version {info_version!r} is not a plain "
+                  f"semantic version; it was read as {match.group(1)!r}")
+        return match.group(1)
+    return info_version
 
 
 def names_field(params: Iterable[dict[str, Any]], field: str) -> bool:
@@ -147,11 +221,16 @@ def names_field(params: Iterable[dict[str, Any]], field: str) -> bool:
 def rejected_field(resp: httpx.Response, field: str, what: str) -> None:
     """Assert HTTP 400 whose ``invalidParams`` names ``field``.
 
-    The body's full problem+json form is the ZGW-problem-json rule's business, so it is
-    not re-checked here: a rule test fails only for its own rule.
+    The body's full problem+json form is the error-format rule's business: a fault there is
+    noted as that rule's deviation; only when the body cannot say which field was refused is
+    this rule not judged (undecided), never failed for it.
     """
-    expect_status(resp, 400, what)
-    params = invalid_params(body_or_none(resp))
+    body = refusal(resp, 400, what)
+    params = invalid_params(body)
+    if not params:
+        raise NotJudged("error-format", f"{what}: the 400 from {where(resp)} does not say which "
+                        f"input it refused (no invalidParams), so whether it refused "
+                        f"'{field}' cannot be judged; got {summary(resp)}")
     assert names_field(params, field), (
         f"{what}: the 400 from {where(resp)} must name '{field}' in invalidParams, got "
         f"{summary(resp)}"

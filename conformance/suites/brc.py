@@ -24,8 +24,8 @@ from ._helpers import (
     expect_status,
     fetch,
     list_items,
+    refusal,
     rejected_field,
-    validation_problem,
     where,
 )
 from .generic_checks import (
@@ -207,7 +207,7 @@ def test_brc_002_identificatie_unique(besluiten: ApiClient, factory: Factory,
         "(unique per organisation only)")
     for name, value in (("identificatie", f"CONF-{factory.tag()}"),
                         ("verantwoordelijkeOrganisatie", other)):
-        validation_problem(besluiten.patch(generated["url"], {name: value}),
+        refusal(besluiten.patch(generated["url"], {name: value}), 400,
                            f"PATCH of a besluit's {name} (may not change)")
     after = fetch(besluiten, generated["url"], "GET of the besluit after the refused changes")
     assert (after.get("identificatie"), after.get("verantwoordelijkeOrganisatie")) == (
@@ -286,7 +286,7 @@ def test_brc_007_besluittype_in_zaaktype(besluiten: ApiClient, factory: Factory,
     foreign = factory.besluittype(types.catalogus, [types.informatieobjecttype])
     resp = post_adopted(besluiten, factory, BESLUITEN,
                         factory.besluit_body(foreign["url"], zaak=zaak["url"]))
-    validation_problem(resp, f"POST /{BESLUITEN} with besluittype {foreign['url']}, which the "
+    refusal(resp, 400, f"POST /{BESLUITEN} with besluittype {foreign['url']}, which the "
                              f"zaaktype {types.zaaktype} of the zaak does not name")
 
 
@@ -300,7 +300,7 @@ def test_brc_008_informatieobjecttype_in_besluittype(besluiten: ApiClient, facto
     document = factory.document(foreign_type["url"])
     resp = post_adopted(besluiten, factory, RELATIONS,
                         {"besluit": besluit["url"], "informatieobject": document["url"]})
-    validation_problem(resp, f"POST /{RELATIONS} for a document of informatieobjecttype "
+    refusal(resp, 400, f"POST /{RELATIONS} for a document of informatieobjecttype "
                              f"{foreign_type['url']}, which the besluittype does not name")
 
 

@@ -26,9 +26,9 @@ from ._helpers import (
     expect_status,
     fetch,
     json_object,
+    refusal,
     rejected_field,
     summary,
-    validation_problem,
     where,
 )
 from .generic_checks import (
@@ -224,7 +224,7 @@ def test_drc_003_relation_unique(documenten: ApiClient, factory: Factory,
     again = documenten.post("objectinformatieobjecten", {
         "informatieobject": document["url"], "object": zaak["url"], "objectType": "zaak"})
     adopt(factory, documenten, again)
-    validation_problem(again, "POST /objectinformatieobjecten for a relation that exists")
+    refusal(again, 400, "POST /objectinformatieobjecten for a relation that exists")
 
 
 def test_drc_004_relation_must_exist_in_source(documenten: ApiClient, factory: Factory,
@@ -234,7 +234,7 @@ def test_drc_004_relation_must_exist_in_source(documenten: ApiClient, factory: F
     resp = documenten.post("objectinformatieobjecten", {
         "informatieobject": document["url"], "object": zaak["url"], "objectType": "zaak"})
     adopt(factory, documenten, resp)
-    validation_problem(resp, "POST /objectinformatieobjecten for a zaak and document that "
+    refusal(resp, 400, "POST /objectinformatieobjecten for a zaak and document that "
                              "the Zaken API does not relate (no zaakinformatieobject)")
 
 
@@ -329,7 +329,7 @@ def test_drc_008_delete_refused_while_related(documenten: ApiClient, zaken: ApiC
     zaak, document = _zaak_with_document(factory, zaaktype_set)
     zio = factory.zaakinformatieobject(zaak["url"], document["url"])
     refused = documenten.delete(document["url"])
-    validation_problem(refused, "DELETE of a document that a zaak still relates "
+    refusal(refused, 400, "DELETE of a document that a zaak still relates "
                                 "(objectinformatieobject exists)")
     fetch(documenten, document["url"], "GET of the document after the refused DELETE")
     expect_status(zaken.delete(zio["url"]), 204, "DELETE of the zaakinformatieobject")
@@ -368,18 +368,18 @@ def test_drc_009_update_requires_lock(documenten: ApiClient, factory: Factory,
     full = _document_body(factory, zaaktype_set.informatieobjecttype,
                           bronorganisatie=document["bronorganisatie"],
                           identificatie=document["identificatie"], titel="Gewijzigd")
-    validation_problem(documenten.patch(document["url"], {"titel": "Gewijzigd"}),
+    refusal(documenten.patch(document["url"], {"titel": "Gewijzigd"}), 400,
                        "PATCH of an unlocked document without a lock")
-    validation_problem(documenten.put(document["url"], {**full, "lock": uuid.uuid4().hex}),
+    refusal(documenten.put(document["url"], {**full, "lock": uuid.uuid4().hex}), 400,
                        "PUT of an unlocked document with an invented lock")
     lock = _lock(documenten, document, "drc-009")
     try:
-        validation_problem(documenten.patch(document["url"], {"titel": "Gewijzigd"}),
+        refusal(documenten.patch(document["url"], {"titel": "Gewijzigd"}), 400,
                            "PATCH of a locked document without the lock")
-        validation_problem(
-            documenten.patch(document["url"], {"titel": "Gewijzigd", "lock": f"x{lock}"}),
+        refusal(
+            documenten.patch(document["url"], {"titel": "Gewijzigd", "lock": f"x{lock}"}), 400,
             "PATCH of a locked document with a wrong lock")
-        validation_problem(documenten.put(document["url"], full),
+        refusal(documenten.put(document["url"], full), 400,
                            "PUT of a locked document without the lock")
         resp = documenten.patch(document["url"], {"titel": "Gewijzigd", "lock": lock})
         expect_status(resp, 200, "PATCH of a locked document with its lock")
@@ -387,7 +387,7 @@ def test_drc_009_update_requires_lock(documenten: ApiClient, factory: Factory,
         expect_status(resp, 200, "PUT of a locked document with its lock")
     finally:
         _unlock(documenten, document, lock, "POST /unlock with the document's lock")
-    validation_problem(documenten.patch(document["url"], {"titel": "Weer", "lock": lock}),
+    refusal(documenten.patch(document["url"], {"titel": "Weer", "lock": lock}), 400,
                        "PATCH of a document, after unlock, with its former lock")
 
 
@@ -404,7 +404,7 @@ def test_drc_009_lock_unlock_cycle(documenten: ApiClient, factory: Factory,
         f"drc-009: after POST /lock the document must show locked true, got "
         f"{state.get('locked')!r}"
     )
-    validation_problem(documenten.post(f"{document['url']}/lock", {}),
+    refusal(documenten.post(f"{document['url']}/lock", {}), 400,
                        "POST /lock of a document that is already locked")
     # forced unlock: without the lock id (the harness's client holds all scopes)
     _unlock(documenten, document, None, "POST /unlock without a lock id (forced unlock)")
@@ -464,12 +464,12 @@ def test_chunked_upload(documenten: ApiClient, factory: Factory,
         f"the omvang of the bestandsdelen must add up to bestandsomvang {size}, got {sizes}"
     )
     early = documenten.post(f"{created['url']}/unlock", {"lock": lock})
-    validation_problem(early, "POST /unlock with the lock before all bestandsdelen are uploaded")
+    refusal(early, 400, "POST /unlock with the lock before all bestandsdelen are uploaded")
     boundary = f"conformance{factory.tag()}"
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     wrong = documenten.request("PUT", parts[0]["url"], headers=headers, content=_multipart(
         {"lock": f"x{lock}".encode(), "inhoud": content[:sizes[0]]}, boundary))
-    validation_problem(wrong, "PUT of a bestandsdeel with a wrong lock")
+    refusal(wrong, 400, "PUT of a bestandsdeel with a wrong lock")
     offset = 0
     for part in parts:
         chunk = content[offset:offset + part["omvang"]]

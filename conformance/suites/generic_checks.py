@@ -10,6 +10,7 @@ make an item, so the profiles keep naming ``conformance.suites.<api>:test_<rule>
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from collections.abc import Callable
@@ -26,14 +27,18 @@ from ._helpers import (
     MAX_PAGES,
     adopt,
     body_or_none,
+    error_format,
     expect_status,
+    fetch,
     link_on_target,
     list_urls,
     page_shape,
     problem,
+    refusal,
     rejected_field,
     summary,
     validation_problem,
+    version_of,
     where,
 )
 
@@ -119,13 +124,13 @@ def check_pagination(client: ApiClient, path: str, make_item: Callable[[], Any],
             f"{what}: page={page} does not exist (the first page is 1, the last {last}); "
             f"expected a 4xx error from {where(resp)}, got {summary(resp)}"
         )
-        problem(resp, f"{what}, page={page}")
+        error_format(resp, f"{what}, page={page}")
 
 
 def check_unknown_query_parameter_rejected(client: ApiClient, path: str) -> None:
-    """A query parameter that is not in the OAS is refused with HTTP 400 (validation problem)."""
-    validation_problem(client.get(path, params={"nonexistentParam": "1"}),
-                       f"unknown query parameter on GET /{path}")
+    """A query parameter that is not in the OAS is refused with HTTP 400."""
+    refusal(client.get(path, params={"nonexistentParam": "1"}), 400,
+            f"unknown query parameter on GET /{path}")
 
 
 def check_filter_applied(client: ApiClient, path: str, params: dict[str, Any],
@@ -253,9 +258,7 @@ def check_jwt_zgw_auth(client: ApiClient, factory: Factory, path: str,
     }
     for case, headers in refusals.items():
         what = f"GET /{path} {case}"
-        resp = client.get(path, auth=False, headers=headers)
-        expect_status(resp, (401, 403), what)
-        problem(resp, what)
+        refusal(client.get(path, auth=False, headers=headers), (401, 403), what)
 
 
 def check_rsin_elfproef(client: ApiClient, factory: Factory, path: str, field: str,
@@ -280,7 +283,38 @@ def check_openapi_discovery(client: ApiClient, expected_version: str, api_name: 
         f"{resp.headers.get('content-type')!r}: {resp.text[:120]!r}"
     )
     info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
-    assert info.get("version") == expected_version, (
+    version = version_of(str(info.get("version", "")), what)
+    assert version == expected_version, (
         f"{what}: info.version must be the implemented version {expected_version!r}, got "
         f"{info.get('version')!r}"
     )
+
+
+def check_created_can_be_read(client: ApiClient, made: dict[str, dict[str, Any]]) -> None:
+    """Each object the API just created is there to read (200, the same url): what
+    schemathesis's ensure_resource_availability judges only when a generated chain creates
+    and reads, made certain here for each kind."""
+    for noun, obj in made.items():
+        what = f"GET of a {noun} the API just created"
+        body = fetch(client, obj["url"], what)
+        assert body.get("url") == obj["url"], (
+            f"{what}: the answer must describe {obj['url']}, got url {body.get('url')!r}")
+
+
+def check_deleted_is_gone(client: ApiClient, made: dict[str, dict[str, Any]]) -> None:
+    """DELETE of each object answers 2xx and the object is gone (404, no soft delete): what
+    schemathesis's use_after_free judges only when a generated chain deletes and reads."""
+    for noun, obj in made.items():
+        resp = client.delete(obj["url"])
+        expect_status(resp, (200, 204), f"DELETE of a {noun}")
+        expect_status(client.get(obj["url"]), 404, f"GET of the {noun} just deleted")
+
+
+def check_content_type_required(client: ApiClient, factory: Factory, path: str,
+                                body: dict[str, Any]) -> None:
+    """A write whose JSON body comes without the required Content-Type header is refused
+    (415, as the OAS declares), never read as if it were JSON."""
+    resp = client.post(path, content=json.dumps(body).encode("utf-8"),
+                       headers={"Content-Type": None})
+    adopt(factory, client, resp)
+    expect_status(resp, 415, f"POST /{path} with a JSON body but no Content-Type header")

@@ -30,6 +30,8 @@ from ._helpers import (
 )
 from .generic_checks import (
     check_api_version_header,
+    check_created_can_be_read,
+    check_deleted_is_gone,
     check_errors_are_problem_json,
     check_jwt_zgw_auth,
     check_openapi_discovery,
@@ -171,6 +173,29 @@ def test_abonnement_with_auth(notificaties: ApiClient, nrc_factory: Factory,
     gone = notificaties.delete(made["url"])
     expect_status(gone, 204, "DELETE of the abonnement")
     expect_status(notificaties.get(made["url"]), 404, "GET of the deleted abonnement")
+
+
+def _abonnement(notificaties: ApiClient, factory: Factory, kanaal: dict[str, Any],
+                receiver: WebhookReceiver) -> dict[str, Any]:
+    return factory.create(notificaties, "abonnement", {
+        "callbackUrl": receiver.callback_url, "auth": receiver.auth_value,
+        "kanalen": [{"naam": kanaal["naam"]}]})
+
+
+def test_notificaties_created_can_be_read(notificaties: ApiClient, nrc_factory: Factory,
+                                          nrc_kanaal: dict[str, Any],
+                                          receivers: Callable[[], WebhookReceiver]) -> None:
+    """The kanaal and an abonnement can be read back (lifecycle.py says why)."""
+    check_created_can_be_read(notificaties, {"kanaal": nrc_kanaal, "abonnement": _abonnement(
+        notificaties, nrc_factory, nrc_kanaal, receivers())})
+
+
+def test_notificaties_deleted_is_gone(notificaties: ApiClient, nrc_factory: Factory,
+                                      nrc_kanaal: dict[str, Any],
+                                      receivers: Callable[[], WebhookReceiver]) -> None:
+    """An abonnement is gone once deleted (Notificaties 1.0 cannot delete kanalen)."""
+    check_deleted_is_gone(notificaties, {"abonnement": _abonnement(
+        notificaties, nrc_factory, nrc_kanaal, receivers())})
 
 
 # --- routing and delivery ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pytest
 from ..client import ApiClient
 from ..engine.attribute import NOT_APPLICABLE
 from ..zgw import ARCHIEFACTIETERMIJN, Factory, ZaaktypeSet
-from ._helpers import expect_status, fetch, summary, validation_problem
+from ._helpers import expect_status, fetch, refusal, summary
 
 try:  # Dutch local time, in which a provider may take the date of a moment
     AMSTERDAM: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
@@ -238,7 +238,7 @@ def test_zrc_022_archiving_needs_fields_and_archived_documents(
     and every related document at status gearchiveerd."""
     bare = factory.zaak(zaaktype_set.zaaktype)
     what = "zrc-022: PATCH archiefstatus=gearchiveerd on a zaak without archive fields"
-    validation_problem(zaken.patch(bare["url"], {"archiefstatus": "gearchiveerd"}), what)
+    refusal(zaken.patch(bare["url"], {"archiefstatus": "gearchiveerd"}), 400, what)
 
     zaak = factory.zaak(zaaktype_set.zaaktype, archiefnominatie="vernietigen",
                         archiefactiedatum=(date.today() + timedelta(days=3650)).isoformat())
@@ -246,7 +246,7 @@ def test_zrc_022_archiving_needs_fields_and_archived_documents(
     factory.zaakinformatieobject(zaak["url"], document["url"])
     what = ("zrc-022: PATCH archiefstatus=gearchiveerd on a zaak with archive fields whose "
             "document is not gearchiveerd")
-    validation_problem(zaken.patch(zaak["url"], {"archiefstatus": "gearchiveerd"}), what)
+    refusal(zaken.patch(zaak["url"], {"archiefstatus": "gearchiveerd"}), 400, what)
 
     lock = documenten.post(f"{document['url']}/lock", {})
     expect_status(lock, 200, "locking the zaak's document to archive it")

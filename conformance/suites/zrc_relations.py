@@ -20,9 +20,9 @@ from ._helpers import (
     fetch,
     invalid_params,
     names_field,
+    refusal,
     rejected_field,
     summary,
-    validation_problem,
 )
 from .generic_checks import unknown_uuid
 
@@ -173,7 +173,7 @@ def test_zrc_012_gegevensgroepen(zaken: ApiClient, factory: Factory,
         f"{(body_or_none(cleared) or {}).get('verlenging')!r}"
     )
     resp = zaken.patch(zaak["url"], {"verlenging": {"reden": "Conformance"}})
-    body = validation_problem(resp, "PATCH of a zaak with a verlenging without duur")
+    body = refusal(resp, 400, "PATCH of a zaak with a verlenging without duur")
     assert any(names_field([p], "verlenging") or str(p.get("name", "")).endswith("duur")
                for p in invalid_params(body)), (
         "zrc-012: the 400 for a verlenging without duur must name verlenging.duur, got "

@@ -1,0 +1,145 @@
+"""Triage: what a failed check of the contract pass is evidence of.
+
+Every failed (operation, check) of the schemathesis pass is one of:
+
+- a **deviation**: the supplier broke the rule the check stands for (it counts);
+- a **spec gap**: the official OAS and the standard's own text disagree and the supplier
+  follows the text (the profile's ``contract.spec_gaps``: each names its check, operations,
+  statuses, the case it forgives and why); reported as a finding, never counted;
+- a **harness artefact**: the "invalid" request never reached the server as invalid (a
+  header the HTTP client sent anyway, a read-only property ...); reported, never counted;
+- an **aspect** owned by another requirement: an error body in the wrong format seen by the
+  content-type check is the error-format rule's (ZGW-problem-json), a 5xx seen by the
+  status-code check is the server-error rule's. The deviation counts once, against the
+  requirement that owns the aspect (attribute.py); the observing check does not fail for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+#: aspects a requirement may own (profile ``owns:``); each names what the deviation is about
+ASPECTS = {
+    "error-format": "the format of error answers (application/problem+json, the Fout members)",
+    "server-error": "answers with a server error (HTTP 5xx)",
+    "version-format": "the form of the OAS info.version (a plain semantic version)",
+}
+#: checks that judge a response's form, for which an error answer's form is the error-format
+#: aspect (the form of an error belongs to the error rules, not to the contract check)
+_FORM_CHECKS = frozenset({"content_type_conformance", "response_schema_conformance"})
+
+
+@dataclass(frozen=True)
+class Triage:
+    kind: str  # deviation | spec_gap | harness_artefact | aspect | conditional
+    reason: str = ""
+    aspect: str | None = None
+
+
+DEVIATION = Triage("deviation")
+
+
+def triage(check: str, operation: str, status: int | None, text: str,
+           request: Any, rules: list[dict[str, Any]], *, pointed: bool = True) -> Triage:
+    """Classify one failed check (``request`` is the schemathesis interaction's request;
+    ``pointed``: the case's path named an object the run knew to exist)."""
+    if status == 404 and check == "positive_data_acceptance" and not pointed:
+        return Triage("conditional", "404 for a generated or earlier deleted id: that no "
+                                     "object has it is no refusal of valid data")
+    if status == 304 and check == "positive_data_acceptance" and _case_matches(
+            {"request_header": "If-None-Match"}, request):
+        # a conditional GET for what the client holds: "not modified" (RFC 9110 §13.1.2) is
+        # what the standard's HTTP caching requires, not a refusal of valid data
+        return Triage("conditional", "304 Not Modified to a request with If-None-Match")
+    if status is not None and status >= 500 and check != "not_a_server_error":
+        return Triage("aspect", "a server error", "server-error")
+    rule = spec_gap_rule(rules, check, operation, status, text, request)
+    if rule is not None:
+        return Triage("spec_gap", rule["reason"])
+    if check == "negative_data_rejection" and request is not None:
+        reason = harness_artefact(text, request.headers, has_body=bool(request.body))
+        if reason is not None:
+            return Triage("harness_artefact", reason)
+    if check in _FORM_CHECKS and status is not None and status >= 400:
+        return Triage("aspect", "the form of an error answer", "error-format")
+    return DEVIATION
+
+
+def spec_gap_rule(rules: list[dict[str, Any]], check: str, operation: str, status: int | None,
+                  text: str, request: Any = None) -> dict[str, Any] | None:
+    """The profile's spec-gap rule that forgives exactly this failure, if any."""
+    for rule in rules:
+        if rule["check"] != check:
+            continue
+        operations = rule.get("operations", "all")
+        if operations != "all" and operation not in operations:
+            continue
+        if status not in rule.get("statuses", ()):
+            continue
+        if rule.get("message_contains", "") not in text:
+            continue
+        if not _case_matches(rule.get("when") or {}, request):
+            continue
+        return rule
+    return None
+
+
+def _case_matches(when: dict[str, Any], request: Any) -> bool:
+    """The request condition of a rule: a header it carried, a query parameter it had."""
+    if not when:
+        return True
+    if request is None:
+        return False
+    header = when.get("request_header")
+    if header is not None:
+        sent = {str(name).lower() for name in dict(request.headers)}
+        if header.lower() not in sent:
+            return False
+    params = parse_qs(urlsplit(str(getattr(request, "uri", ""))).query, keep_blank_values=True)
+    if when.get("query") is not None and when["query"] not in params:
+        return False
+    return not (when.get("has_query") and not params)
+
+
+_WAS = re.compile(r"\(was ([^)]*)\)")
+
+
+def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True
+                     ) -> str | None:
+    """Why a 'schema-violating request accepted' is no evidence, or None when it is.
+
+    Four cases never reach the server as invalid: a required header the case left out but
+    the HTTP client sent anyway (Content-Type with a JSON body); a read-only property in the
+    body, which servers ignore on input (the OAS marks it readOnly, not forbidden); a case
+    schemathesis itself reports as "positive test case" (no invalid part found in what it
+    sent); and a wrong Content-Type on a request without a body, where it describes nothing
+    (RFC 9110 §8.3) and DRF-based suppliers such as Open Zaak ignore it.
+    """
+    _, _, listed = text.partition("Invalid component:")
+    violations = [v for v in re.split(r"\n\s*-\s*|\n", listed) if v.strip()]
+    if not violations:
+        return None
+    if [v.strip() for v in violations] == ["positive test case"]:
+        return ("the generated 'negative' request had no invalid part by the schema "
+                "(schemathesis reports it as a positive test case), so accepting it is no "
+                "evidence against the supplier")
+    sent = {name.lower() for name in sent_headers}
+    harmless: list[str] = []
+    for violation in violations:
+        was = _WAS.search(violation)
+        if "header" in violation and "violates `required`" in violation and was and all(
+                h.strip().lower() in sent for h in was.group(1).split(",")):
+            harmless.append("a required header the generated case left out was sent by the "
+                            "HTTP client anyway")
+        elif "body" in violation and "violates `not` at /properties/" in violation:
+            harmless.append("a read-only property in the body, which servers ignore on input")
+        elif not has_body and "`Content-Type` in header" in violation:
+            harmless.append("a wrong Content-Type on a request without a body, so describing "
+                            "nothing")
+        else:
+            return None
+    return ("the request that reached the server was valid; its only 'invalid' parts: "
+            + "; ".join(dict.fromkeys(harmless)))
