@@ -207,7 +207,8 @@ class VerwerkingenAdapter:
             with contextlib.suppress(FixtureError, httpx.HTTPError):  # else: as generated
                 params[name] = self.log.create(self.log.body(self.person))["actieId"]
         elif operation == "verwerktobject_read":
-            params[name] = self.shared["verwerkteObjecten"][0]["verwerktObjectId"]
+            objects = self.shared.get("verwerkteObjecten") or [{}]
+            params[name] = objects[0].get("verwerktObjectId", params.get(name))
 
     def _body(self, operation: str, case: Any) -> None:
         body: dict[str, Any] = case.body
