@@ -274,10 +274,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_profiles_list(args: argparse.Namespace) -> int:
+    width = max(map(len, builtin_profile_ids()))
     for pid in builtin_profile_ids():
         profile = load_profile(pid)
         standards = ", ".join(f"{s.name} {s.version}" for s in profile.tested_standards())
-        print(f"{pid:10} {profile.gemma['component'][:30]:30} {standards}  "
+        print(f"{pid:{width}} {profile.gemma['component'][:30]:30} {standards}  "
               f"({len(profile.requirements)} requirements)")
     return 0
 

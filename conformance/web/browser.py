@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +42,27 @@ def chromium_path() -> Path:
     return path
 
 
-def launch(playwright: Any) -> Any:
+def launch(playwright: Any, origin: str | None = None, dead_end: int | None = None) -> Any:
+    """Headless Chromium. With ``origin``, every connection to anything else goes to the
+    proxy ``127.0.0.1:dead_end``, a port bound by the caller that accepts nothing: request
+    interception (:class:`OriginGuard`) stops requests, but not Chromium's speculative
+    connections (preconnect on seeing a resource), which a proxy rule does."""
+    args = list(LAUNCH_ARGS)
+    if origin is not None and dead_end is not None:
+        scheme, host_port = origin.split("://", 1)
+        args += [f"--proxy-server=http://127.0.0.1:{dead_end}",
+                 # '<-loopback>': loopback addresses other than the target are fenced in too
+                 f"--proxy-bypass-list=<-loopback>;{scheme}://{host_port}"]
     return playwright.chromium.launch(executable_path=str(chromium_path()), headless=True,
-                                      args=list(LAUNCH_ARGS))
+                                      args=args)
+
+
+def dead_end_port() -> socket.socket:
+    """A socket bound on 127.0.0.1 that never listens: connecting to it is refused. Keep it
+    open while the browser runs, so no other program can take the port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 @dataclass

@@ -27,7 +27,7 @@ from .site import WebSite
 
 POLL_S = 0.05
 START_GRACE_S = 20.0  # starting Python, Playwright and the browser, logging in
-MAX_SHOTS = 30  # screenshots per run: each failed rule x page x viewport once, up to this
+MAX_SHOTS = 40  # screenshots per run: the first failing page of each rule x viewport, at most
 
 
 @dataclass
@@ -86,7 +86,7 @@ class _State:
     requests: int = 0
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    shots: int = 0
+    shots: set[str] = field(default_factory=set)  # "rule@viewport" with a screenshot
     failure: str | None = None
     children: int = 0
 
@@ -104,7 +104,8 @@ def _child(site: WebSite, rules: list[str], policy: SafetyPolicy, todo: list[tup
                       for v in site.viewports],
         "login": site.login.form() if site.login else None, "jobs": todo,
         "page_timeout_s": site.page_timeout_s, "rules": rules, "shots_dir": str(shots_dir),
-        "max_shots": max(0, MAX_SHOTS - state.shots), "methods": sorted(policy.methods),
+        "max_shots": max(0, MAX_SHOTS - len(state.shots)), "shot_done": sorted(state.shots),
+        "methods": sorted(policy.methods),
         "request_budget": None if policy.request_budget is None
         else max(0, policy.request_budget - state.requests),
         "requests_per_second": policy.requests_per_second, "insecure_tls": policy.insecure_tls,
@@ -142,7 +143,8 @@ def _child(site: WebSite, rules: list[str], policy: SafetyPolicy, todo: list[tup
                 done[job] = _from_event(site, job, event)
                 state.requests += event.get("requests", 0)
                 state.refused.extend(event.get("refused", []))
-                state.shots += len(event.get("shots") or {})
+                viewport = site.viewports[job[0]].name
+                state.shots |= {f"{rule}@{viewport}" for rule in event.get("shots") or {}}
                 current, since, bound = None, time.monotonic(), site.page_timeout_s + 5
                 progressed = True
         code = proc.poll()

@@ -127,24 +127,24 @@ def _check(rule: str, tally: _Tally, failed_views: list[PageScan]) -> CheckResul
 
 def _evidence(rules: list[str], tallies: dict[str, _Tally], out_dir: Path,
               clean: _Cleaner) -> list[Evidence]:
-    """One item per (rule, page view), the first failing element each, at most five."""
+    """One item per (rule, page view), the first failing element each, those with a
+    screenshot first, at most five."""
+    failing = [(rule, scan, found) for rule in rules
+               for scan, found in tallies.get(rule, _Tally()).violations]
+    failing.sort(key=lambda item: item[0] not in item[1].shots)  # stable: screenshots first
     items: list[Evidence] = []
-    for rule in rules:
-        for scan, found in tallies.get(rule, _Tally()).violations:
-            if len(items) >= MAX_EVIDENCE:
-                return items
-            node = found["nodes"][0]
-            element: dict[str, Any] = {
-                "rule": rule, "impact": node.get("impact"), "page": clean(scan.url),
-                "viewport": scan.viewport, "selector": clean(_selector(node["target"])),
-                "html": clean(node["html"]), "count": max(1, found["count"])}
-            shot = scan.shots.get(rule)
-            if shot and (out_dir / SHOTS_FOLDER / shot).is_file():
-                element["screenshot"] = f"{SHOTS_FOLDER}/{shot}"
-                element["screenshot_sha256"] = hashlib.sha256(
-                    (out_dir / SHOTS_FOLDER / shot).read_bytes()).hexdigest()
-            items.append(Evidence(check=f"axe:{rule}", operation=None, element=element,
-                                  message=clean(f"{found['help']}. {node['summary']}".strip())))
+    for rule, scan, found in failing[:MAX_EVIDENCE]:
+        node = found["nodes"][0]
+        element: dict[str, Any] = {
+            "rule": rule, "impact": node.get("impact"), "page": clean(scan.url),
+            "viewport": scan.viewport, "selector": clean(_selector(node["target"])),
+            "html": clean(node["html"]), "count": max(1, found["count"])}
+        shot = out_dir / SHOTS_FOLDER / scan.shots.get(rule, "-")
+        if shot.is_file():
+            element["screenshot"] = f"{SHOTS_FOLDER}/{shot.name}"
+            element["screenshot_sha256"] = hashlib.sha256(shot.read_bytes()).hexdigest()
+        items.append(Evidence(check=f"axe:{rule}", operation=None, element=element,
+                              message=clean(f"{found['help']}. {node['summary']}".strip())))
     return items
 
 
