@@ -273,3 +273,72 @@ def test_failed_login_leaves_every_page_undecided(tmp_path, hostile, monkeypatch
     assert "still on" in decided[0].message and "niet-het-wachtwoord" not in str(result.to_dict())
     assert witness.connections == 0
     assert os.environ["H_WRONG"] not in " ".join(result.run["notes"])
+
+
+# --- the nightly, as for the API profiles -----------------------------------------------------
+@pytest.mark.slow
+def test_nightly_checks_web_suppliers_and_reports_a_regression(tmp_path, monkeypatch):
+    """A registry entry with the web profile: each supplier's pages are checked in a child
+    `conformance run`; a defect that appears between two nightlies is a regression."""
+    import json
+    import subprocess
+    import sys
+
+    from conformance_fixtures.web_app import WebAppServer
+
+    from conformance.nightly.store import open_store
+
+    require_chromium()
+    monkeypatch.setenv("NW_USER", USER)
+    monkeypatch.setenv("NW_PASS", PASSWORD)
+
+    def supplier(name: str, *defects: str) -> WebAppServer:
+        server = WebAppServer(username=USER, password=PASSWORD,
+                              defects=frozenset(defects)).__enter__()
+        (tmp_path / f"{name}.yaml").write_text(
+            f"supplier: {{name: {name}, product: {name} Portaal, version: '1'}}\n"
+            f"environment: test\nweb:\n  base_url: {server.base_url}\n"
+            "  pages: [/, /zaak/nieuw]\n"
+            "  viewports: [{name: mobile, width: 375, height: 667}]\n"
+            "  login:\n    url: /inloggen\n"
+            "    fields: [{selector: '#gebruikersnaam', value_env: NW_USER}, "
+            "{selector: '#wachtwoord', value_env: NW_PASS}]\n"
+            "    submit: \"button[type=submit]\"\n    logged_in: '#uitloggen'\n",
+            encoding="utf-8")
+        return server
+
+    def nightly(registry: str, nightly_id: str) -> subprocess.CompletedProcess:
+        path = tmp_path / f"{nightly_id}.yaml"
+        path.write_text(registry, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "conformance", "nightly", str(path), "--db", db, "--out",
+             str(tmp_path / "site"), "--nightly-id", nightly_id, "--concurrency", "2"],
+            capture_output=True, text=True, timeout=300, check=False)
+
+    entry = "  - {{name: {0}, target: {0}.yaml, profiles: [digitoegankelijk-wcag21aa]}}\n"
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    servers = [supplier("acme"), supplier("globex", "low-contrast")]
+    try:
+        first = nightly("suppliers:\n" + entry.format("acme") + entry.format("globex"), "n1")
+        assert first.returncode == 0, first.stdout + first.stderr  # no regression yet
+        servers.append(supplier("acme", "image-without-alt"))  # acme breaks 1.1.1
+        second = nightly("suppliers:\n" + entry.format("acme"), "n2")
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "REGRESSION acme digitoegankelijk-wcag21aa: wcag-1.1.1" in second.stdout
+    store = open_store(db)
+    runs = {(r.nightly_id, r.supplier): r for r in store.runs()}
+    store.close()
+    assert runs[("n1", "acme")].outcome == "conformant"
+    assert runs[("n1", "globex")].outcome == "not_conformant"
+    assert runs[("n1", "globex")].requirements["wcag-1.4.3"] == ("MUST", "failed")
+    assert runs[("n2", "acme")].requirements["wcag-1.1.1"] == ("MUST", "failed")
+    run_dir = tmp_path / "site" / runs[("n2", "acme")].artefacts
+    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    shots = [e["element"]["screenshot"] for r in results["requirements"]
+             for e in r["evidence"] if "screenshot" in e.get("element", {})]
+    assert shots and all((run_dir / shot).is_file() for shot in shots)
+    dashboard = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "digitoegankelijk-wcag21aa" in dashboard and "certificate.html" in dashboard
