@@ -342,3 +342,20 @@ def test_nightly_checks_web_suppliers_and_reports_a_regression(tmp_path, monkeyp
     assert shots and all((run_dir / shot).is_file() for shot in shots)
     dashboard = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "digitoegankelijk-wcag21aa" in dashboard and "certificate.html" in dashboard
+
+
+def test_login_on_a_read_only_production_target_is_refused_before_any_request(tmp_path):
+    from conformance.errors import UsageError
+
+    path = _target(tmp_path, "  base_url: https://portaal.example.nl\n  pages: [/]\n"
+                             "  login:\n    url: /in\n"
+                             "    fields: [{selector: '#p', value_env: P_PASS}]\n"
+                             "    submit: button\n").read_text(encoding="utf-8")
+    (tmp_path / "prod.yaml").write_text(path.replace("environment: test",
+                                                     "environment: production"),
+                                        encoding="utf-8")
+    target = load_target_file(tmp_path / "prod.yaml", {"P_PASS": PASSWORD})
+    with pytest.raises(UsageError, match="allows only GET, HEAD, OPTIONS"):
+        execute(load_profile(WEB_PROFILE), target,
+                RunOptions(seed=SEED, budget="quick", out_dir=tmp_path / "out", resolver=None))
+    assert not (tmp_path / "out").exists()

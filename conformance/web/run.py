@@ -53,6 +53,11 @@ def execute_web(profile: Profile, target: Target, options: Any,
             "`python -m conformance.web.mapping --write FILE`.")
     started_at, t0 = _now(), time.monotonic()
     policy = target.safety.with_insecure(options.insecure)
+    if site.login is not None and "POST" not in policy.methods:
+        raise UsageError(
+            f"{target.source}: the login form is submitted with POST, and the target's safety "
+            f"policy allows only {', '.join(sorted(policy.methods))} (a production environment "
+            "is read-only): test a test or acceptance environment, or allow POST")
     rules = sorted({r for req in profile.requirements for c in req.checks
                     if isinstance(c, AxeCheck) for r in c.rules})
     shots = options.out_dir / SHOTS_FOLDER

@@ -155,7 +155,9 @@ def _child(site: WebSite, rules: list[str], policy: SafetyPolicy, todo: list[tup
             killed_for = "the run's time bound passed while the page was being checked"
         elif now - since > bound:
             killed_for = (f"the page did not finish loading and checking within "
-                          f"{site.page_timeout_s:g} s (web.page_timeout_s)")
+                          f"{site.page_timeout_s:g} s (web.page_timeout_s)" if current else
+                          f"the browser did not start{' and log in' if site.login else ''} "
+                          f"within {bound:g} s")
         if killed_for:
             _kill(proc)
             break
