@@ -47,9 +47,9 @@ EN_WEB: dict[str, str] = {
     "section_automated": "What this automated test can and cannot show",
     "automated_can": "The pages were tested in a real browser (Chromium) at each viewport "
                      "with axe-core {axe}. Axe-core finds part of the failures against WCAG 2.1 "
-                     "with certainty: a criterion marked 'not met' here demonstrably fails on "
+                     "with certainty: a criterion marked 'Failed' here demonstrably fails on "
                      "the page named.",
-    "automated_cannot": "'Met' only means that axe-core found no failure on the tested pages "
+    "automated_cannot": "'Passed' only means that axe-core found no failure on the tested pages "
                         "and viewports; it does not prove the criterion is met. For {human} of "
                         "the {total} criteria an automated test cannot decide: they need a "
                         "human audit. An accessibility statement with status A or B needs a "
