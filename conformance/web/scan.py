@@ -76,7 +76,11 @@ class Scanner:
                     state = context.storage_state()
                     self.emit(event="login", ok=True, requests=guard.requests)
                 for job in jobs:
-                    self._job(page, guard, job)
+                    if not self._job(page, guard, job):  # a crashed or stuck page: a new one
+                        with contextlib.suppress(Exception):
+                            page.close()
+                        page = context.new_page()
+                        page.set_default_timeout(self.timeout_ms)
                 context.close()
             browser.close()
         return 0
@@ -94,7 +98,9 @@ class Scanner:
         context.add_init_script(script=axe_script())
         return context, guard
 
-    def _job(self, page: Any, guard: OriginGuard, job: list[int]) -> None:
+    def _job(self, page: Any, guard: OriginGuard, job: list[int]) -> bool:
+        """Check one page at one viewport and emit the outcome; False when the browser page
+        failed (it is not reused)."""
         vi, pi = job
         target = self.ctx["pages"][pi]
         self.emit(event="start", job=job)
@@ -106,6 +112,7 @@ class Scanner:
             outcome = {"error": _error(exc)}
         self.emit(event="page", job=job, seconds=round(time.monotonic() - started, 3),
                   requests=guard.requests - before, refused=guard.refused[refused:], **outcome)
+        return "rules" in outcome or "status" in outcome
 
     def _check(self, page: Any, url: str, viewport: str, pi: int) -> dict[str, Any]:
         response = page.goto(url, wait_until="load")
