@@ -21,7 +21,7 @@ from .errors import EXIT_USAGE, ConformanceError, UsageError
 from .profiles import builtin_profile_ids, load_profile, load_profile_file
 from .results import EXIT_CODES
 from .specs import SpecResolver
-from .targets import Target, load_target_file, target_from_url
+from .targets import Target, load_target_file, target_from_page, target_from_url
 
 DEFAULT_PROFILE = "zrc-1.5"
 
@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--secret", default=None)
     serve.add_argument("--defect", action="append", default=[], metavar="NAME")
     serve.add_argument("--list-defects", action="store_true")
+    serve.add_argument("--web", action="store_true", help="the reference web application "
+                       "(profile digitoegankelijk-wcag21aa) instead of the reference supplier")
     serve.add_argument("--spec-dir")
     serve.add_argument("--offline", action="store_true")
     serve.set_defaults(func=_cmd_serve)
@@ -176,15 +178,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"… {msg}", file=sys.stderr, flush=True)
 
     if args.target:
-        target = (target_from_url(args.target, profile.tested_standards()[0].api,
-                                  client_id=args.client_id)
-                  if args.target.startswith(("http://", "https://"))
-                  else load_target_file(Path(args.target)))
+        if not args.target.startswith(("http://", "https://")):
+            target = load_target_file(Path(args.target))
+        elif profile.web is not None:  # one page, in a browser
+            target = target_from_page(args.target)
+        else:
+            target = target_from_url(args.target, profile.tested_standards()[0].api,
+                                     client_id=args.client_id)
         _apply_no_bsn_masking(target, args.no_bsn_masking)
         if target.safety.insecure_tls and not args.insecure:
             warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
                           "is NOT verified; the results and the certificate say so", stacklevel=1)
         result = execute(profile, target, options, progress)
+    elif profile.web is not None:
+        from .web.reference import embedded_web_target, web_defects
+
+        _check_defects(args.defect, web_defects())
+        print("starting the embedded reference web application", file=sys.stderr)
+        with embedded_web_target(frozenset(args.defect)) as target:
+            _apply_no_bsn_masking(target, args.no_bsn_masking)
+            result = execute(profile, target, options, progress)
     else:
         _check_defects(args.defect)
         print(f"starting the embedded reference supplier (seed {seed})", file=sys.stderr)
@@ -205,14 +218,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_CODES[result.verdict]
 
 
-def _check_defects(names: list[str]) -> None:
+def _check_defects(names: list[str], known: dict[str, str] | None = None) -> None:
     from .reference import defects
 
-    known = defects()
+    web = known is not None
+    known = defects() if known is None else known
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
-                         "`conformance serve-reference --list-defects`")
+                         f"`conformance serve-reference{' --web' if web else ''} "
+                         "--list-defects`")
 
 
 def _print_summary(result, paths: dict[str, Path]) -> None:
@@ -241,6 +256,10 @@ def _print_summary(result, paths: dict[str, Path]) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .reference import DEFAULT_CLIENT_ID, DEFAULT_SECRET, defects, reference_spec_paths
 
+    if args.web:
+        from .web.reference import serve_web_app
+
+        return serve_web_app(args.port, args.defect, args.list_defects)
     if args.list_defects:
         for name, text in sorted(defects().items()):
             print(f"{name:34} {text}")
@@ -260,10 +279,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_profiles_list(args: argparse.Namespace) -> int:
+    width = max(map(len, builtin_profile_ids()))
     for pid in builtin_profile_ids():
         profile = load_profile(pid)
         standards = ", ".join(f"{s.name} {s.version}" for s in profile.tested_standards())
-        print(f"{pid:10} {profile.gemma['component']:30} {standards}  "
+        print(f"{pid:{width}} {profile.gemma['component'][:30]:30} {standards}  "
               f"({len(profile.requirements)} requirements)")
     return 0
 
@@ -280,7 +300,9 @@ def _cmd_profiles_show(args: argparse.Namespace) -> int:
     print(f"{profile.id} {profile.version}: {profile.title['en']}")
     print(f"GEMMA component: {profile.gemma['component']}")
     for s in profile.standards.values():
-        print(f"  {s.role:10} {s.name} {s.version}  sha256 {s.openapi.sha256[:16]}…")
+        pinned = (f"{s.web.engine['name']} {s.web.engine['version']}" if s.web else "sha256")
+        digest = s.web.engine["sha256"] if s.web else s.openapi.sha256
+        print(f"  {s.role:10} {s.name} {s.version}  {pinned} {digest[:16]}…")
     for r in profile.requirements:
         checks = ", ".join(c for ch in r.checks for c in ch.ids()) or f"not tested: {r.not_tested}"
         print(f"  {r.id:26} {r.level:6} {r.class_:10} {r.title['en']}\n{'':30}{checks}")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from .errors import TargetError
 from .redact import for_redaction, weakness
 from .safety import SafetyPolicy, policy_from_target
+from .web.site import WebSite, parse_site, site_from_url
 from .yamlfile import read_yaml, validate_with_schema
 
 DEFAULT_SECRET_ENV = "CONFORMANCE_SECRET"
@@ -75,15 +76,20 @@ class Target:
     notifications: dict[str, Any] = field(default_factory=dict)
     #: ``options:``: Selectielijst / Referentielijsten values (conformance.external_lists)
     options: dict[str, Any] = field(default_factory=dict)
+    #: web pages to test in a browser (``web:``; profiles with a web standard)
+    web: WebSite | None = None
 
     def origins(self) -> set[str]:
-        """scheme://host:port of every API; the only places the harness may contact."""
-        return {origin_of(url) for url in self.apis.values()}
+        """scheme://host:port of every API and of the web pages; the only places the
+        harness may contact."""
+        found = {origin_of(url) for url in self.apis.values()}
+        return found | ({self.web.origin} if self.web else set())
 
     def secrets(self) -> list[str]:
         """Every secret of the target, as redaction treats it (weak ones: as credentials only)."""
-        return [for_redaction(s, self.auth.client_ids())
-                for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
+        found = [for_redaction(s, self.auth.client_ids())
+                 for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
+        return found + (self.web.secrets() if self.web else [])
 
     def summary(self) -> dict[str, Any]:
         """The target part of results.json: no credential in it."""
@@ -95,6 +101,7 @@ class Target:
             "auth_type": self.auth.type,
             "client_id": self.auth.client_id,
             "embedded_reference": self.embedded_reference,
+            **({"web": self.web.summary()} if self.web else {}),
         }
 
 
@@ -115,18 +122,24 @@ def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Targe
     if not isinstance(doc.data, dict):
         raise TargetError(
             f"{path}:1: a target file is a YAML mapping (supplier, environment, apis)")
+    if "apis" not in doc.data and "web" not in doc.data:
+        raise TargetError(f"{path}:1: a target file names 'apis' (the API roots an API profile "
+                          "tests) or 'web' (the pages a web profile tests), or both")
     validate_with_schema(doc, _schema(), TargetError, "target")
     d = doc.data
     auth = _auth(d.get("auth") or {"type": "none"}, doc.where(["auth"]), env)
+    web = (parse_site(d["web"], lambda p: doc.where(["web", *p]), env)
+           if "web" in d else None)
     return Target(
         supplier=Supplier(**{k: str(v) for k, v in d["supplier"].items()}),
         environment=d["environment"],
-        apis={name: a["base_url"].rstrip("/") for name, a in d["apis"].items()},
+        apis={name: a["base_url"].rstrip("/") for name, a in d.get("apis", {}).items()},
         auth=auth,
         source=str(path),
         safety=policy_from_target(d["environment"], d.get("safety"), d.get("tls")),
         notifications=dict(d.get("notifications") or {}),
         options=dict(d.get("options") or {}),
+        web=web,
     )
 
 
@@ -212,3 +225,11 @@ def target_from_url(url: str, api: str, *, client_id: str | None,
         auth=auth,
         source=url,
     )
+
+
+def target_from_page(url: str) -> Target:
+    """``--target URL`` for a web profile: that page at the default viewports, no login."""
+    site = site_from_url(url)
+    host = urlsplit(url).hostname or url
+    return Target(supplier=Supplier(name=host, product=host, version="unknown"),
+                  environment="test", apis={}, auth=AuthConfig("none"), source=url, web=site)

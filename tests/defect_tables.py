@@ -175,3 +175,41 @@ ALL_TABLES: dict[str, Table] = {
     "besluiten": BESLUITEN, "autorisaties": AUTORISATIES, "notificaties": NOTIFICATIES,
     "verwerkingen": VERWERKINGEN, "scopes": SCOPES,
 }
+
+
+# -- digitoegankelijk-wcag21aa (the reference web application, fixtures/web_app) ----------------
+# Not in ALL_TABLES: these are the web application's switches, not the reference supplier's
+# (test_whole_runs checks that WEB names every one of them).
+WEB: Table = {
+    "image-without-alt": ({"wcag-1.1.1"}, set()),
+    "broken-list": ({"wcag-1.3.1"}, set()),
+    "invalid-autocomplete": ({"wcag-1.3.5"}, set()),
+    "link-not-distinguishable": ({"wcag-1.4.1"}, set()),
+    "low-contrast": ({"wcag-1.4.3"}, set()),
+    "zoom-disabled": ({"wcag-1.4.4"}, set()),
+    "important-line-height": ({"wcag-1.4.12"}, set()),
+    "scroll-region-not-focusable": ({"wcag-2.1.1"}, set()),
+    "page-refresh": ({"wcag-2.2.1"}, set()),
+    "no-page-title": ({"wcag-2.4.2"}, set()),
+    "no-page-language": ({"wcag-3.1.1"}, set()),
+    "invalid-lang-part": ({"wcag-3.1.2"}, set()),
+    "field-without-label": ({"wcag-4.1.2"}, set()),
+}
+
+# What axe-core 4.12 only flags for review (reviewOnFail): the criterion stops being passed and
+# is disclosed as needing a human audit, with findings; it never fails and never passes.
+WEB_REVIEW: dict[str, set[str]] = {
+    "long-autoplay-audio": {"wcag-1.4.2"},
+    "duplicate-ids": {"wcag-4.1.2"},
+}
+
+# Switched on together: disjoint criteria by unrelated elements (never two colour defects, or
+# the page language and a part's language, in one run), so a switch that stopped working shows
+# as its criterion passing (or, for a review switch, passed instead of needing review).
+WEB_GROUPS: list[tuple[str, ...]] = [
+    ("image-without-alt", "broken-list", "invalid-autocomplete", "zoom-disabled",
+     "page-refresh", "long-autoplay-audio"),
+    ("link-not-distinguishable", "important-line-height", "scroll-region-not-focusable",
+     "no-page-title", "invalid-lang-part", "duplicate-ids"),
+    ("low-contrast", "no-page-language", "field-without-label"),
+]

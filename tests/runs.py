@@ -22,6 +22,32 @@ SEED = 20261128
 CORE_APIS = ("zaken", "catalogi", "documenten")
 
 
+WEB_PROFILE = "digitoegankelijk-wcag21aa"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_chromium() -> None:
+    """Web runs need Debian's Chromium: skipped where it is absent, a failure in CI."""
+    import os
+
+    import pytest
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing; CI installs Debian's chromium")
+        pytest.skip("/usr/bin/chromium is absent; apt-get install -y chromium")
+
+
+def certify_web(out_dir: Path, *defects: str) -> RunResult:
+    """The accessibility profile against the embedded reference web application."""
+    from conformance.web.reference import embedded_web_target
+
+    require_chromium()
+    with embedded_web_target(frozenset(defects)) as target:
+        return execute(load_profile(WEB_PROFILE), target,
+                       RunOptions(seed=SEED, budget="quick", out_dir=out_dir, resolver=None))
+
+
 def certify(profile_id: str, resolver, out_dir: Path, *defects: str,
             apis: tuple[str, ...] = APIS) -> RunResult:
     profile = load_profile(profile_id)

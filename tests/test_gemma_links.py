@@ -13,8 +13,9 @@ from conformance.profiles import builtin_profile_ids, load_profile
 
 GEMMA = Path(os.environ.get("CONFORMANCE_GEMMA_DIR",
                             Path(__file__).resolve().parents[2] / "shared" / "gemma"))
-#: profiles not bound to one GEMMA component (the API Design Rules hold for every API)
-GENERIC = {"adr-2.1"}
+#: profiles not bound to one GEMMA component (the API Design Rules hold for every API;
+#: Digitoegankelijk for every component with a user interface, 137 of them)
+GENERIC = {"adr-2.1", "digitoegankelijk-wcag21aa"}
 
 
 @pytest.fixture(scope="module")

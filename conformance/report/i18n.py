@@ -8,6 +8,8 @@ half translated.
 
 from __future__ import annotations
 
+from .i18n_web import EN_WEB, NL_WEB
+
 LANGUAGES = ("nl", "en")
 
 _MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -161,6 +163,7 @@ NL: dict[str, str] = {
     "badge_not_conformant": "niet conform",
     "badge_incomplete": "onvolledig",
     **{f"month_{i}": m for i, m in enumerate(_MONTHS_NL, start=1)},
+    **NL_WEB,
 }
 
 EN: dict[str, str] = {
@@ -307,6 +310,7 @@ EN: dict[str, str] = {
     "badge_not_conformant": "not conformant",
     "badge_incomplete": "incomplete",
     **{f"month_{i}": m for i, m in enumerate(_MONTHS_EN, start=1)},
+    **EN_WEB,
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
