@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
@@ -140,7 +141,11 @@ def _spec_digests(results: dict[str, Any]) -> dict[str, str]:
 def build_certificate(
     results: dict[str, Any], *, issuer: str, valid_days: int = 365, now: datetime | None = None
 ) -> dict[str, Any]:
-    """An unsigned certificate document for ``results``, valid from the date of the run."""
+    """An unsigned certificate document for ``results``, valid from the date of the run.
+
+    Each certificate gets a random ``id`` (uuid4) inside the signed block: the identity the
+    public register, a revocation and the badge refer to.
+    """
     if not issuer or not issuer.strip():
         raise CertifyError("the issuer (the certifying party) must be named")
     if valid_days < 1:
@@ -160,6 +165,7 @@ def build_certificate(
     issued = (now or datetime.now(UTC)).replace(microsecond=0)
     return {
         "certificate": {
+            "id": str(uuid.uuid4()),
             "issuer": issuer.strip(),
             "issued_at": issued.isoformat(),
             "valid_from": run_date.isoformat(),
@@ -170,6 +176,14 @@ def build_certificate(
         },
         "results": results,
     }
+
+
+def certificate_id(document: dict[str, Any]) -> str | None:
+    """The ``id`` of a certificate document; None for an unsigned document or one made
+    before certificates had an identity."""
+    cert = document.get("certificate") if isinstance(document, dict) else None
+    value = cert.get("id") if isinstance(cert, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _payload(document: dict[str, Any]) -> bytes:
