@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from conformance.results import validate_results
 
 DATA_ELEMENT_ID = "certificate-data"
-CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests")
+CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests", "register")
 
 
 class CertifyError(Exception):
@@ -301,7 +301,7 @@ def _page_problem(page: str, data: dict[str, Any], lang: str | None) -> str | No
 
 @dataclass
 class VerificationCheck:
-    name: str  # "signature" | "trusted_key" | "validity_period" | "digests"
+    name: str  # one of CHECK_NAMES
     passed: bool
     message: str
 
@@ -323,10 +323,17 @@ class VerificationReport:
 
 
 def verify_document(
-    document: dict[str, Any], trusted_public_keys: list[Path], *, today: date | None = None
+    document: dict[str, Any], trusted_public_keys: list[Path | Ed25519PublicKey], *,
+    today: date | None = None, register: str | None = None,
 ) -> VerificationReport:
-    """Check signature, key trust, validity period and digests; never raises on bad data."""
-    trusted = {key_fingerprint(k): k for k in (load_public_key(p) for p in trusted_public_keys)}
+    """Check signature, key trust, validity period and digests; never raises on bad data.
+
+    With ``register`` (a register folder or the URL of a published one) also check that
+    the certificate is listed there and neither suspended nor revoked.
+    """
+    keys = [k if isinstance(k, Ed25519PublicKey) else load_public_key(k)
+            for k in trusted_public_keys]
+    trusted = {key_fingerprint(k): k for k in keys}
     today = today or date.today()
     checks = [*_signature_checks(document, trusted), _validity_check(document, today)]
     problems = _digest_problems(document)
@@ -337,6 +344,10 @@ def verify_document(
         "digests", not problems,
         "; ".join(problems) or "results, profile and spec digests match the signed certificate",
     ))
+    if register is not None:
+        from conformance.register.lookup import register_check
+
+        checks.append(register_check(document, register, keys, today))
     return VerificationReport(checks)
 
 

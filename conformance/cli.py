@@ -124,11 +124,17 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("certificate", type=Path)
     verify.add_argument("--trust", type=Path, action="append", required=True,
                         help="trusted public key (PEM); repeatable")
+    verify.add_argument("--register", metavar="DIR_OR_URL", help="also check that the "
+                        "certificate is in this register and not suspended or revoked")
     verify.set_defaults(func=_cmd_verify)
 
     from .nightly.cli import register as register_nightly
+    from .procurement.cli import register as register_compare
+    from .register.cli import register as register_register
 
     register_nightly(sub)
+    register_compare(sub)
+    register_register(sub)
     return p
 
 
@@ -339,7 +345,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     try:
         document = load_document(args.certificate)
-        report = verify_document(document, args.trust)
+        report = verify_document(document, args.trust, register=args.register)
     except CertifyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
