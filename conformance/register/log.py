@@ -149,21 +149,21 @@ def verify_log(log_bytes: bytes, head_bytes: bytes | None,
     report = LogReport()
     keys = _Keys(trusted)
     lines = log_bytes.split(b"\n")
-    if lines[-1] != b"":
-        report.broken = Broken(f"{LOG_NAME}:{len(lines)}",
-                               "the last line does not end with a newline (a truncated or "
-                               "edited log)")
-        return report
     for number, line in enumerate(lines[:-1], start=1):
-        problem = _check_line(line, number, report, keys)
+        problem = _check_line(line, report, keys)
         if problem:
             report.broken = Broken(f"{LOG_NAME}:{number}", f"entry {number}: {problem}")
             return report
+    if lines[-1] != b"":
+        report.broken = Broken(f"{LOG_NAME}:{len(lines)}",
+                               f"entry {len(lines)}: the last line does not end with a "
+                               "newline (a truncated or edited log)")
+        return report
     report.broken = _check_head(head_bytes, report, keys)
     return report
 
 
-def _check_line(line: bytes, number: int, report: LogReport, keys: _Keys) -> str | None:
+def _check_line(line: bytes, report: LogReport, keys: _Keys) -> str | None:
     try:
         entry = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
