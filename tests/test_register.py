@@ -7,6 +7,7 @@ register is a real folder, the published site is served over loopback HTTP for
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -175,6 +176,22 @@ def test_flipping_any_byte_of_an_entry_is_detected(log_bytes, keys, entry):
             assert report.broken.where == f"{LOG_NAME}:{entry + 1}", (position, mask,
                                                                       report.broken)
             assert len(report.entries) == entry  # everything before it still verifies
+
+
+def test_unused_bits_of_the_base64_signature_count_too(log_bytes, keys):
+    """The last base64 character of a 64-byte signature carries 4 unused bits that decoders
+    ignore; changing them (a flipped byte that still decodes alike) must still show."""
+    log, head = log_bytes
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    entry = json.loads(_lines(log)[0])
+    value = entry["signature"]["value"]
+    assert value.endswith("==")
+    last = value[-3]
+    twin = alphabet[alphabet.index(last) ^ 0x01]
+    assert base64.b64decode(value[:-3] + twin + "==") == base64.b64decode(value)
+    changed = log.replace(value.encode(), (value[:-3] + twin + "==").encode(), 1)
+    report = verify_log(changed, head, [load_public_key(keys[1])])
+    assert report.broken.where == f"{LOG_NAME}:1", report.broken
 
 
 @pytest.mark.parametrize("entry", range(7))

@@ -123,18 +123,26 @@ class _Keys:
             return f"signed by key {named or '(none)'}, not a trusted register key ({allowed})"
         unsigned = {k: v for k, v in signed.items() if k != "signature"}
         try:
-            key.verify(base64.b64decode(str(sig.get("value", "")), validate=True),
-                       canonical_json(unsigned))
+            key.verify(_strict_b64(sig.get("value")), canonical_json(unsigned))
         except (InvalidSignature, ValueError):
             return "the signature does not match the content (the entry was changed)"
         return None
 
 
+def _strict_b64(value: Any) -> bytes:
+    """Base64 that is exactly the canonical encoding of its bytes: the unused low bits of
+    the last character are ignored by decoders, so a flipped bit there must still show."""
+    text = str(value)
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ValueError("not canonical base64")
+    return raw
+
+
 
 def _embedded_key(sig: dict[str, Any]) -> Ed25519PublicKey | None:
     try:
-        return Ed25519PublicKey.from_public_bytes(
-            base64.b64decode(str(sig.get("public_key", "")), validate=True))
+        return Ed25519PublicKey.from_public_bytes(_strict_b64(sig.get("public_key")))
     except ValueError:
         return None
 
