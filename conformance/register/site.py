@@ -30,12 +30,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .. import __version__
 from ..report.certificate import render_certificate
-from ..report.i18n import check_lang
+from ..report.i18n import check_lang, localized, long_date
 from ..report.i18n import t as report_t
 from .folder import CERTIFICATES_DIR, Register, RegisterError, document_digest
 from .log import HEAD_NAME, LOG_NAME, LogReport
 from .state import CertificateState
-from .words import localized, long_date, t
+from .words import t
 
 SCHEMA_NAME = "register.schema.json"
 _env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),

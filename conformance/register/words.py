@@ -6,11 +6,7 @@ Outcome, verdict and month words come from the certificate's own labels
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from ..report.i18n import check_lang
-from ..report.i18n import t as report_t
 
 NL: dict[str, str] = {
     "title": "Register van conformiteitscertificaten",
@@ -139,19 +135,3 @@ MESSAGES: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 def t(lang: str, key: str, **kw: object) -> str:
     return MESSAGES[check_lang(lang)][key].format(**kw)
 
-
-def localized(value: Any, lang: str) -> str:
-    """A ``{nl, en}`` text in ``lang`` (the other language as fallback), or plain text."""
-    if isinstance(value, dict):
-        other = "en" if lang == "nl" else "nl"
-        return str(value.get(lang) or value.get(other) or "")
-    return "" if value is None else str(value)
-
-
-def long_date(value: Any, lang: str) -> str:
-    """``2027-11-20`` as ``20 november 2027`` (month words of the certificate)."""
-    try:
-        d = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{d.day} {report_t(lang, f'month_{d.month}')} {d.year}"

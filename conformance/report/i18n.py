@@ -8,6 +8,9 @@ half translated.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 LANGUAGES = ("nl", "en")
 
 _MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -323,3 +326,20 @@ def check_lang(lang: str) -> str:
 def t(lang: str, key: str, **kw: object) -> str:
     """Message ``key`` in ``lang`` with placeholders filled; a missing key is a bug (KeyError)."""
     return MESSAGES[check_lang(lang)][key].format(**kw)
+
+
+def localized(value: Any, lang: str) -> str:
+    """A ``{nl, en}`` text in ``lang`` (the other language as fallback), or plain text."""
+    if isinstance(value, dict):
+        other = "en" if lang == "nl" else "nl"
+        return str(value.get(lang) or value.get(other) or "")
+    return "" if value is None else str(value)
+
+
+def long_date(value: Any, lang: str) -> str:
+    """``2027-11-20`` (or a date-time) as ``20 november 2027``; anything else unchanged."""
+    try:
+        d = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{d.day} {t(lang, f'month_{d.month}')} {d.year}"
