@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..certify import (
     CertifyError,
@@ -136,7 +136,7 @@ class Register:
     def append(self, key_path: Path, kind: str, cert_id: str, data: dict[str, Any],
                before_append: Any = None) -> dict[str, Any]:
         """Verify the chain with the writer's key, then add one signed entry and the head."""
-        key = _private_key(key_path)
+        key = load_register_key(key_path)
         with self.locked():
             report = self.verified([key.public_key()])
             prev = entry_hash(report.entries[-1]) if report.entries else GENESIS
@@ -157,7 +157,8 @@ class Register:
         return entry
 
 
-def _private_key(path: Path):
+def load_register_key(path: Path) -> Ed25519PrivateKey:
+    """The register's private key; a bad key file is a usage error (exit 2)."""
     try:
         return load_private_key(path)
     except CertifyError as exc:
@@ -212,7 +213,7 @@ def add_certificate(register: Register, certificate: Path, key_path: Path,
     register's own key (the usual case: the certifying party keeps the register)."""
     try:
         document = load_document(certificate)
-        keys = [load_public_key(p) for p in trusted] or [_private_key(key_path).public_key()]
+        keys = [load_public_key(p) for p in trusted] or [load_register_key(key_path).public_key()]
     except CertifyError as exc:
         raise RegisterError(str(exc)) from None
     report = verify_document(document, keys, today=today)

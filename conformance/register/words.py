@@ -67,6 +67,9 @@ NL: dict[str, str] = {
                       "met de publieke sleutel van de uitgever:",
     "footer": "Gemaakt door gemma-conformance. Voor software: register.json (JSON Schema: "
               "register.schema.json), log.jsonl en head.json.",
+    "nightly_suspend": "Nachtelijke controle {nightly}: {window} nachten op rij geen "
+                       "conformiteit voor profiel {profile}; niet gehaald: {failed}",
+    "nightly_unsuspend": "Nachtelijke controle {nightly}: weer conform voor profiel {profile}",
 }
 
 EN: dict[str, str] = {
@@ -127,6 +130,9 @@ EN: dict[str, str] = {
                       "the issuer's public key:",
     "footer": "Made by gemma-conformance. For software: register.json (JSON Schema: "
               "register.schema.json), log.jsonl and head.json.",
+    "nightly_suspend": "Nightly checks {nightly}: {window} nights in a row without "
+                       "conformance for profile {profile}; not met: {failed}",
+    "nightly_unsuspend": "Nightly checks {nightly}: conformant again for profile {profile}",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
