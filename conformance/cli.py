@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--sign-key", type=Path, help="Ed25519 private key (PEM) to sign with")
     run.add_argument("--valid-days", type=int, default=365, help="certificate validity (days)")
     run.add_argument("--waivers", type=Path, help="waivers file (YAML)")
+    run.add_argument("--register-url", help="address of the published register the "
+                     "certificate will be added to: the badge links to its entry (needs "
+                     "--sign-key)")
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
@@ -169,6 +172,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.insecure:
         warnings.warn("--insecure: the target's TLS certificate is NOT verified; the results "
                       "and the certificate say so", stacklevel=1)
+    if args.register_url and not (args.sign_key and
+                                  args.register_url.startswith(("http://", "https://"))):
+        raise UsageError("--register-url takes the http(s) address of a published register "
+                         "and needs --sign-key (only a signed certificate has an id)")
     if args.defect and args.target:
         raise UsageError("--defect only applies to the embedded reference supplier "
                          "(leave out --target)")
@@ -201,7 +208,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result.verdict, result.verdict_reason = decide_verdict(result.requirements,
                                                                profile.required_classes())
     paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
-                            valid_days=args.valid_days, secrets=target.secrets())
+                            valid_days=args.valid_days, secrets=target.secrets(),
+                            register_url=args.register_url)
     _print_summary(result, paths)
     return EXIT_CODES[result.verdict]
 

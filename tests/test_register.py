@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import xml.etree.ElementTree as ET
 from datetime import date
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,14 +22,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from pages import chromium, open_page
-from report_samples import signed_certificate
-
+from report_samples import conformant_results, signed_certificate
 from conformance.certify import certificate_id, generate_keypair, load_public_key
 from conformance.cli import main
 from conformance.register.folder import add_certificate, change_status, open_register
 from conformance.register.log import HEAD_NAME, LOG_NAME, verify_log
 from conformance.register.site import register_schema
 from conformance.register.state import CertificateState
+from conformance.report.badge import render_badge
 
 SUPPLIERS = ("Acme", "Globex", "Initech")
 
@@ -271,7 +272,8 @@ def test_concurrent_writers_keep_one_chain(keys, tmp_path):
 def site(story, tmp_path_factory) -> Path:
     _, register, _ = story
     out = tmp_path_factory.mktemp("site") / "site"
-    assert main(["register", "publish", "--register", str(register), "--out", str(out)]) == 0
+    assert main(["register", "publish", "--register", str(register), "--out", str(out),
+                 "--base-url", "https://register.example.nl/"]) == 0
     return out
 
 
@@ -288,6 +290,22 @@ def test_register_json_follows_its_schema(site, story):
     for c in data["certificates"]:
         for key in ("page", "certificate_html", "certificate_json"):
             assert (site / c[key]).is_file()
+
+
+def test_badges_link_to_the_register_entry(site, story, capsys):
+    _, _, ids = story
+    badge = ET.fromstring((site / "certificates" / f"{ids['Acme']}.svg").read_text("utf-8"))
+    links = badge.findall("{http://www.w3.org/2000/svg}a")
+    assert [a.get("href") for a in links] == [
+        f"https://register.example.nl/certificates/{ids['Acme']}.html"]
+    assert "conform" in "".join(links[0].itertext())
+    results = conformant_results()
+    assert "<a" not in render_badge(results)  # no register: a plain picture
+    for hostile in ("javascript:alert(1)", "https://x.example/\"><script>", "file:///etc"):
+        with pytest.raises(ValueError, match="only an http"):
+            render_badge(results, link=hostile)
+    assert main(["run", "--register-url", "https://register.example.nl"]) == 2
+    assert "needs --sign-key" in capsys.readouterr().err
 
 
 def test_site_in_chromium_from_the_file_system(site, story):

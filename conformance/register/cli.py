@@ -49,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish.add_argument("--out", type=Path, required=True, help="site folder")
     publish.add_argument("--lang", choices=("nl", "en"), default="nl")
     publish.add_argument("--title", help="title of the site")
+    publish.add_argument("--base-url", help="where the site will be served (http(s)); also "
+                         "writes a badge per certificate that links to its entry")
     publish.set_defaults(func=_cmd_publish)
 
     verify = rsub.add_parser("verify", help="verify the whole log: chain, signatures, head")
@@ -85,7 +87,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from .site import publish
 
     register = open_register(args.register)
-    index = publish(register, args.out, lang=args.lang, title=args.title)
+    if args.base_url and not args.base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url {args.base_url!r}: give the http(s) address of the site")
+    index = publish(register, args.out, lang=args.lang, title=args.title,
+                    base_url=args.base_url)
     print(f"register site {index}")
     return 0
 

@@ -7,6 +7,7 @@
     SITE/certificates/ID.html               one page per certificate: facts, status, history
     SITE/certificates/ID.certificate.html   the certificate itself (as `conformance run` renders it)
     SITE/certificates/ID.json               the signed certificate document
+    SITE/certificates/ID.svg                its badge, linking to its page (with --base-url)
     SITE/register.json                      the same for tools (schema: register.schema.json)
     SITE/register.schema.json, log.jsonl, head.json
 
@@ -29,6 +30,7 @@ import jsonschema
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .. import __version__
+from ..report.badge import render_badge
 from ..report.certificate import render_certificate
 from ..report.i18n import check_lang, localized, long_date
 from ..report.i18n import t as report_t
@@ -53,9 +55,16 @@ def entry_page(cert_id: str) -> str:
     return f"{CERTIFICATES_DIR}/{cert_id}.html"
 
 
+def entry_url(register_url: str, cert_id: str) -> str:
+    """The address of a certificate's page in a register published at ``register_url``."""
+    return f"{register_url.rstrip('/')}/{entry_page(cert_id)}"
+
+
 def publish(register: Register, out: Path, *, lang: str = "nl", title: str | None = None,
-            today: date | None = None) -> Path:
-    """Write the site into ``out`` (made if missing) and return its index.html."""
+            today: date | None = None, base_url: str | None = None) -> Path:
+    """Write the site into ``out`` (made if missing) and return its index.html; with
+    ``base_url`` (where the site will be served) also a badge per certificate that links
+    to its entry."""
     check_lang(lang)
     report = register.verified()  # one key signed the whole, intact chain
     today = today or date.today()
@@ -71,6 +80,9 @@ def publish(register: Register, out: Path, *, lang: str = "nl", title: str | Non
         _write(folder / f"{cid}.json", json.dumps(documents[cid], indent=2, ensure_ascii=False)
                + "\n")
         _write(folder / f"{cid}.certificate.html", render_certificate(documents[cid], lang=lang))
+        if base_url:  # a badge to embed, linking back to this entry
+            _write(folder / f"{cid}.svg", render_badge(documents[cid]["results"], lang=lang,
+                                                       link=entry_url(base_url, cid)))
         _write(folder / f"{cid}.html", _render("entry.html.j2", lang, title=title,
                                                c=_entry_view(item, lang)))
     shutil.copyfile(register.log_path, out / LOG_NAME)
