@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 from pages import chromium, open_page
 from report_samples import conformant_results, signed_certificate
+
 from conformance.certify import certificate_id, generate_keypair, load_public_key
 from conformance.cli import main
 from conformance.register.folder import add_certificate, change_status, open_register
