@@ -381,3 +381,52 @@ def test_verify_against_a_published_register_over_http(site, story, keys, capsys
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_real_run_certificate_page_goes_through_register_and_compare(resolver, keys, tmp_path,
+                                                                      monkeypatch, capsys):
+    """One real, signed run (a small profile against the reference supplier on loopback):
+    its badge links to the register, and its certificate *page* is what gets added,
+    verified against the register and compared with a sample certificate."""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.reference import reference_spec_paths
+
+    monkeypatch.setenv("REGISTER_TEST_SECRET", "register-test-secret-0123456789abcdef")
+    profile = Path(__file__).with_name("test_nightly_profile.yaml")
+    out = tmp_path / "run"
+    with ReferenceServer(spec_paths=reference_spec_paths(resolver), client_id="conformance",
+                         secret="register-test-secret-0123456789abcdef") as server:
+        target = tmp_path / "acme.yaml"
+        target.write_text("supplier: {name: Acme, product: Acme Zaken, version: '5'}\n"
+                          "environment: test\n"
+                          f"apis:\n  api: {{base_url: '{server.api_url('zaken')}'}}\n"
+                          "auth: {type: jwt-zgw, client_id: conformance, "
+                          "secret_env: REGISTER_TEST_SECRET}\n", encoding="utf-8")
+        assert main(["run", "--profile", str(profile), "--target", str(target), "--out",
+                     str(out), "--budget", "quick", "--seed", "1", "--sign-key", str(keys[0]),
+                     "--register-url", "https://register.example.nl"]) == 0
+    page = out / "certificate.html"
+    cert_id = json.loads((out / "certificate.json").read_text("utf-8"))["certificate"]["id"]
+    assert cert_id in page.read_text("utf-8")
+    badge = ET.fromstring((out / "badge.svg").read_text("utf-8"))
+    assert [a.get("href") for a in badge.findall("{http://www.w3.org/2000/svg}a")] == [
+        f"https://register.example.nl/certificates/{cert_id}.html"]
+    register = tmp_path / "register"
+    assert main(["register", "add", str(page), "--register", str(register), "--key",
+                 str(keys[0])]) == 0
+    assert main(["verify", str(page), "--trust", str(keys[1]), "--register",
+                 str(register)]) == 0
+    assert main(["register", "revoke", cert_id, "--reason", "test", "--register",
+                 str(register), "--key", str(keys[0])]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(page), "--trust", str(keys[1]), "--register",
+                 str(register)]) == 1
+    assert "was REVOKED" in capsys.readouterr().out
+    sample, _ = _write_certificate(tmp_path, keys[0], "Globex")
+    assert main(["compare", str(page), str(sample), "--trust", str(keys[1]), "--out",
+                 str(tmp_path / "tender")]) == 0
+    html = (tmp_path / "tender" / "compare.html").read_text("utf-8")
+    assert "verschillende profielen of profielversies (nightly-mini test, zrc-1.5 2026.1)" in html
+    assert 'data-requirement="ADR-version-header"' in html  # the one requirement they share
+    assert html.count('<tr class="req') == 1
