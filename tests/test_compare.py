@@ -234,14 +234,21 @@ def test_unreadable_and_expired_certificates_are_marked_and_bad_input_exits_2(
                                                      valid_days=1)), "utf-8")
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", "utf-8")
+    odd = tmp_path / "odd.json"  # a certificate-shaped document with nothing where expected
+    odd.write_text(json.dumps({"certificate": "x", "results": {"target": [], "profile": "p",
+                                                               "requirements": "none"}}))
+    twice = tmp_path / "twice.json"
+    twice.write_text(good.read_text("utf-8"), "utf-8")
     out = tmp_path / "out"
-    assert main(["compare", str(good), str(expired), str(broken), "--trust", str(keys[1]),
-                 "--out", str(out)]) == 1
+    assert main(["compare", str(good), str(expired), str(broken), str(odd), str(twice),
+                 "--trust", str(keys[1]), "--out", str(out)]) == 1
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "expired on" in printed and "broken.json" in printed
+    assert "the same certificate" in printed and "odd.json" in printed
     rows = list(csv.reader(io.StringIO((out / "compare.csv").read_text("utf-8"))))
-    assert {r[6] for r in rows[1:]} == {"niet geverifieerd"}  # expired: not counted
-    assert {r[8] for r in rows[1:]} == {"niet geverifieerd"}  # unreadable
+    for column in (6, 8, 10, 12):  # expired, unreadable, odd, handed in twice: not counted
+        assert {r[column] for r in rows[1:]} == {"niet geverifieerd"}, column
+    assert {r[4] for r in rows[1:]} != {"niet geverifieerd"}
     assert main(["compare", str(good), "--trust", str(keys[0]), "--out", str(out)]) == 2
     assert "this is a private key" in capsys.readouterr().err
     assert main(["compare", str(good), "--trust", str(keys[1]), "--out", str(good)]) == 2

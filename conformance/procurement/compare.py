@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..certify import (
@@ -23,6 +24,7 @@ from ..certify import (
     load_document,
     verify_document,
 )
+from ..results import validate_results
 
 LEVEL_ORDER = {"MUST": 0, "SHOULD": 1, "MAY": 2}
 UNVERIFIED = "unverified"  # the cell of a certificate that failed verification
@@ -47,34 +49,39 @@ class Bid:
     def failed_checks(self) -> list[VerificationCheck]:
         return [c for c in self.checks if not c.passed]
 
+    # A certificate that failed verification may be anything: read it defensively.
     @property
     def results(self) -> dict[str, Any]:
-        return (self.document or {}).get("results") or {}
+        return _dict(_dict(self.document).get("results"))
 
     @property
     def supplier(self) -> dict[str, str]:
-        supplier = ((self.results.get("target") or {}).get("supplier")) or {}
+        supplier = _dict(_dict(self.results.get("target")).get("supplier"))
         return {"name": str(supplier.get("name") or self.source.name),
                 "product": str(supplier.get("product", "")),
                 "version": str(supplier.get("version", ""))}
 
     @property
     def profile(self) -> tuple[str, str]:
-        profile = self.results.get("profile") or {}
+        profile = _dict(self.results.get("profile"))
         return str(profile.get("id", "")), str(profile.get("version", ""))
 
     @property
     def certificate(self) -> dict[str, Any]:
-        cert = (self.document or {}).get("certificate")
-        return cert if isinstance(cert, dict) else {}
+        return _dict(_dict(self.document).get("certificate"))
 
     @property
     def id(self) -> str | None:
         return certificate_id(self.document) if self.document else None
 
     def requirements(self) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self.results.get("requirements") or []
+        listed = self.results.get("requirements")
+        return {str(r["id"]): r for r in (listed if isinstance(listed, list) else [])
                 if isinstance(r, dict) and "id" in r}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass
@@ -132,6 +139,11 @@ def load_bids(paths: list[Path], trusted: list[Ed25519PublicKey], *,
             bids.append(Bid(path, None, problem=str(exc)))
             continue
         bid = Bid(path, document, verify_document(document, trusted, today=today).checks)
+        if bid.verified:
+            try:
+                validate_results(document["results"])
+            except jsonschema.ValidationError as exc:  # signed by a trusted, odd harness
+                bid.problem = f"the results do not follow the results schema: {exc.message}"
         if bid.verified and bid.id:
             if bid.id in seen:
                 bid.problem = f"the same certificate ({bid.id}) as {seen[bid.id]}"

@@ -81,42 +81,36 @@ class MatrixView:
 
 def _column(bid: Bid, lang: str) -> ColumnView:
     supplier = bid.supplier
-    summary = bid.results.get("summary") or {}
-    must, should = summary.get("must") or {}, summary.get("should") or {}
-    score = summary.get("should_score")
-    verdict = str(bid.results.get("verdict", ""))
-    if bid.verified:
-        signature, details = t(lang, "signature_ok"), []
-    else:
-        names = [t(lang, f"check_{c.name}") for c in bid.failed_checks]
-        if bid.document is None:
-            names = [t(lang, "check_unreadable")]
-        elif bid.problem:
-            names.append(t(lang, "check_duplicate"))
-        signature = t(lang, "signature_failed", checks=", ".join(names))
-        details = [c.message for c in bid.failed_checks] + ([bid.problem] if bid.problem else [])
     profile_id, profile_version = bid.profile
     column = ColumnView(
         label=f"{supplier['name']} – {supplier['product']} {supplier['version']}".strip(),
         supplier=supplier["name"], product=supplier["product"], version=supplier["version"],
-        verified=bid.verified, verdict_key=verdict,
-        verdict=(f"{VERDICT_SYMBOLS[verdict]} {report_t(lang, f'verdict_{verdict}')}"
-                 if verdict in VERDICT_SYMBOLS else "—"),
-        valid_until=long_date(bid.certificate.get("valid_until"), lang)
-        if bid.certificate.get("valid_until") else "—",
-        signature=signature, signature_details=details,
-        must=report_t(lang, "must_summary", passed=must.get("passed", 0),
-                      total=sum(v for v in must.values() if isinstance(v, int)))
-        if must else "—",
-        should=report_t(lang, "should_score", percent=round(score * 100),
-                        passed=should.get("passed", 0),
-                        decided=should.get("passed", 0) + should.get("failed", 0))
-        if isinstance(score, (int, float)) else report_t(lang, "should_none"),
+        verified=bid.verified, verdict_key="", verdict="—", valid_until="—",
+        signature=t(lang, "signature_ok"), signature_details=[], must="—", should="—",
         profile=f"{profile_id} {profile_version}".strip() or "—",
         certificate_id=bid.id or "—", file=bid.source.name)
     if not bid.verified:  # what an unverified certificate claims is not shown as a fact
-        column.verdict_key = ""
-        column.verdict = column.valid_until = column.must = column.should = "—"
+        names = [t(lang, f"check_{c.name}") for c in bid.failed_checks]
+        if bid.document is None:
+            names = [t(lang, "check_unreadable")]
+        elif bid.problem:
+            names.append(t(lang, "check_other"))
+        column.signature = t(lang, "signature_failed", checks=", ".join(names))
+        column.signature_details = [c.message for c in bid.failed_checks] + (
+            [bid.problem] if bid.problem else [])
+        return column
+    # verified: the document is a schema-valid, signed results document
+    summary = bid.results["summary"]
+    must, should, score = summary["must"], summary["should"], summary.get("should_score")
+    column.verdict_key = verdict = bid.results["verdict"]
+    column.verdict = f"{VERDICT_SYMBOLS[verdict]} {report_t(lang, f'verdict_{verdict}')}"
+    column.valid_until = long_date(bid.certificate["valid_until"], lang)
+    column.must = report_t(lang, "must_summary", passed=must["passed"],
+                           total=sum(must.values()))
+    column.should = (report_t(lang, "should_score", percent=round(score * 100),
+                              passed=should["passed"],
+                              decided=should["passed"] + should["failed"])
+                     if score is not None else report_t(lang, "should_none"))
     return column
 
 
