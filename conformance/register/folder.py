@@ -20,7 +20,7 @@ import fcntl
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -134,8 +134,9 @@ class Register:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def append(self, key_path: Path, kind: str, cert_id: str, data: dict[str, Any],
-               before_append: Any = None) -> dict[str, Any]:
-        """Verify the chain with the writer's key, then add one signed entry and the head."""
+               before_append: Callable[[], None] | None = None) -> dict[str, Any]:
+        """Verify the chain with the writer's key, then add one signed entry and the head;
+        ``before_append`` runs under the lock once the entry is known to be allowed."""
         key = load_register_key(key_path)
         with self.locked():
             report = self.verified([key.public_key()])

@@ -169,7 +169,7 @@ def _components(certificates: list[dict[str, Any]], lang: str) -> list[dict[str,
         for (supplier, product), items in sorted(tree[name].items()):
             items.sort(key=lambda c: c["issued_at"], reverse=True)
             products.append({"supplier": supplier, "product": product, "certificates": [{
-                "id": c["id"], "version": c["supplier"]["version"], "page": f"{c['page']}",
+                "id": c["id"], "version": c["supplier"]["version"], "page": c["page"],
                 "profile": f"{c['profile']['id']} {c['profile']['version']}",
                 "status": _status(c["status"], lang), "reason": c["reason"],
                 "valid_until": long_date(c["valid_until"], lang)} for c in items]})
