@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--sign-key", type=Path, help="Ed25519 private key (PEM) to sign with")
     run.add_argument("--valid-days", type=int, default=365, help="certificate validity (days)")
     run.add_argument("--waivers", type=Path, help="waivers file (YAML)")
+    run.add_argument("--register-url", help="address of the published register the "
+                     "certificate will be added to: the badge links to its entry (needs "
+                     "--sign-key)")
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
@@ -131,11 +134,17 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("certificate", type=Path)
     verify.add_argument("--trust", type=Path, action="append", required=True,
                         help="trusted public key (PEM); repeatable")
+    verify.add_argument("--register", metavar="DIR_OR_URL", help="also check that the "
+                        "certificate is in this register and not suspended or revoked")
     verify.set_defaults(func=_cmd_verify)
 
     from .nightly.cli import register as register_nightly
+    from .procurement.cli import register as register_compare
+    from .register.cli import register as register_register
 
     register_nightly(sub)
+    register_compare(sub)
+    register_register(sub)
     return p
 
 
@@ -170,6 +179,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.insecure:
         warnings.warn("--insecure: the target's TLS certificate is NOT verified; the results "
                       "and the certificate say so", stacklevel=1)
+    if args.register_url and not (args.sign_key and
+                                  args.register_url.startswith(("http://", "https://"))):
+        raise UsageError("--register-url takes the http(s) address of a published register "
+                         "and needs --sign-key (only a signed certificate has an id)")
     if args.defect and args.target:
         raise UsageError("--defect only applies to the embedded reference supplier "
                          "(leave out --target)")
@@ -213,7 +226,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result.verdict, result.verdict_reason = decide_verdict(result.requirements,
                                                                profile.required_classes())
     paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
-                            valid_days=args.valid_days, secrets=target.secrets())
+                            valid_days=args.valid_days, secrets=target.secrets(),
+                            register_url=args.register_url)
     _print_summary(result, paths)
     return EXIT_CODES[result.verdict]
 
@@ -366,7 +380,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     try:
         document = load_document(args.certificate)
-        report = verify_document(document, args.trust)
+        report = verify_document(document, args.trust, register=args.register)
     except CertifyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

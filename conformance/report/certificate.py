@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from conformance.certify import certificate_id
 from conformance.redact import redact_headers
 from conformance.report import web_view
 from conformance.report.i18n import check_lang, t
@@ -287,6 +288,7 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "verdict": {"key": verdict, "symbol": VERDICT_SYMBOLS[verdict],
                     "words": tr(f"verdict_{verdict}"), "explanation": _explanation(results, lang)},
         "issuer": cert["issuer"] if signed else tr("unsigned_issuer"),
+        "certificate_id": certificate_id(document) if signed else None,
         "supplier": {k: str(supplier.get(k, "")) for k in ("name", "product", "version")},
         "environment": tr(f"environment_{results['target']['environment']}"),
         "tls_insecure": bool(((results.get("run") or {}).get("safety") or {}).get("insecure_tls")),
