@@ -109,6 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     pcov.set_defaults(func=_cmd_profiles_coverage)
     profiles.set_defaults(func=lambda a: (profiles.print_help(), EXIT_USAGE)[1])
 
+    gemma = sub.add_parser("gemma", help="per GEMMA reference component: the standards it must "
+                           "or should support, and which a profile certifies")
+    gemma.add_argument("component", nargs="?", help="one reference component (default: all)")
+    gemma.add_argument("--json", action="store_true",
+                       help="the documented shape (conformance/schemas/gemma-coverage.schema.json)")
+    gemma.set_defaults(func=_cmd_gemma)
+
     keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing certificates")
     keygen.add_argument("--out", type=Path, required=True)
     keygen.set_defaults(func=_cmd_keygen)
@@ -294,6 +301,23 @@ def _cmd_profiles_coverage(args: argparse.Namespace) -> int:
 def _cmd_profiles_validate(args: argparse.Namespace) -> int:
     profile = load_profile_file(args.file)
     print(f"{args.file}: valid profile {profile.id} ({len(profile.requirements)} requirements)")
+    return 0
+
+
+def _cmd_gemma(args: argparse.Namespace) -> int:
+    from .gemma import coverage, load_map, render_text
+
+    component = None
+    if args.component:
+        component = load_map().find_component(args.component)
+        if component is None:
+            close = load_map().suggest(args.component)
+            raise UsageError(f"'{args.component}' is not a GEMMA reference component in use"
+                             + (f"; did you mean {' or '.join(map(repr, close))}?" if close
+                                else "; `conformance gemma` lists them all"))
+    report = coverage([load_profile(p) for p in builtin_profile_ids()], component)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json
+          else render_text(report))
     return 0
 
 
