@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .engine.budget import BUDGETS
 from .errors import EXIT_USAGE, ConformanceError, UsageError
-from .profiles import builtin_profile_ids, load_profile, load_profile_file
+from .profiles import Profile, builtin_profile_ids, load_profile, load_profile_file
 from .results import EXIT_CODES
 from .specs import SpecResolver
 from .targets import Target, load_target_file, target_from_url
@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--secret", default=None)
     serve.add_argument("--defect", action="append", default=[], metavar="NAME")
     serve.add_argument("--list-defects", action="store_true")
+    serve.add_argument("--consumer", action="store_true", help="serve the reference "
+                       "notification consumer (nrc-ontvangen) instead; --secret is then the "
+                       "Authorization value its webhook expects")
     serve.add_argument("--spec-dir")
     serve.add_argument("--offline", action="store_true")
     serve.set_defaults(func=_cmd_serve)
@@ -151,7 +154,7 @@ def _apply_no_bsn_masking(target: Target, keep_bsns: bool) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .engine.execute import RunOptions, execute
-    from .reference import embedded_target
+    from .reference import embedded_for
     from .report.artefacts import write_artefacts
     from .waivers import WaiverError, apply_waivers, load_waivers
 
@@ -188,9 +191,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                           "is NOT verified; the results and the certificate say so", stacklevel=1)
         result = execute(profile, target, options, progress)
     else:
-        _check_defects(args.defect)
-        print(f"starting the embedded reference supplier (seed {seed})", file=sys.stderr)
-        with embedded_target(options.resolver, frozenset(args.defect)) as target:
+        _check_defects(args.defect, profile)
+        print(f"starting the embedded reference (seed {seed})", file=sys.stderr)
+        with embedded_for(profile, options.resolver, frozenset(args.defect)) as target:
             _apply_no_bsn_masking(target, args.no_bsn_masking)
             result = execute(profile, target, options, progress)
     if waivers:
@@ -207,14 +210,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_CODES[result.verdict]
 
 
-def _check_defects(names: list[str]) -> None:
-    from .reference import defects
+def _check_defects(names: list[str], profile: Profile | None = None) -> None:
+    from .reference import defects, defects_for, tests_a_consumer
 
-    known = defects()
+    known = defects() if profile is None else defects_for(profile)
     unknown = [n for n in names if n not in known]
     if unknown:
+        consumer = profile is not None and tests_a_consumer(profile)
         raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
-                         "`conformance serve-reference --list-defects`")
+                         f"`conformance serve-reference {'--consumer ' if consumer else ''}"
+                         "--list-defects`")
 
 
 def _print_summary(result, paths: dict[str, Path]) -> None:
@@ -243,6 +248,8 @@ def _print_summary(result, paths: dict[str, Path]) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .reference import DEFAULT_CLIENT_ID, DEFAULT_SECRET, defects, reference_spec_paths
 
+    if args.consumer:
+        return _serve_consumer(args)
     if args.list_defects:
         for name, text in sorted(defects().items()):
             print(f"{name:34} {text}")
@@ -258,6 +265,32 @@ def _cmd_serve(args: argparse.Namespace) -> int:
           + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
     serve_forever(spec_paths=reference_spec_paths(_resolver(args)), client_id=client_id,
                   secret=secret, defects=frozenset(args.defect), host="127.0.0.1", port=args.port)
+    return 0
+
+
+def _serve_consumer(args: argparse.Namespace) -> int:
+    from conformance_fixtures.reference_consumer import (
+        DEFAULT_KANALEN,
+        DEFAULT_PATH,
+        DEFECTS,
+        serve_forever,
+    )
+
+    if args.list_defects:
+        for name, text in sorted(DEFECTS.items()):
+            print(f"{name:34} {text}")
+        return 0
+    unknown = [n for n in args.defect if n not in DEFECTS]
+    if unknown:
+        raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
+                         "`conformance serve-reference --consumer --list-defects`")
+    auth = args.secret or "Token reference-consumer-change-me"
+    print(f"reference consumer webhook on http://127.0.0.1:{args.port}{DEFAULT_PATH}, kanalen "
+          f"{', '.join(DEFAULT_KANALEN)}; Authorization "
+          f"{'as given' if args.secret else 'the default'}"
+          + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
+    serve_forever(port=args.port, auth_value=auth, kanalen=DEFAULT_KANALEN,
+                  defects=frozenset(args.defect))
     return 0
 
 

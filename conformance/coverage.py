@@ -1,4 +1,4 @@
-"""Which official ZGW rule ids each profile tests, with how many checks, or why not.
+"""Which official rule ids each profile tests, with how many checks, or why not.
 
 Suppliers and buyers ask for the old VNG Postman suite by rule id (zrc-001 ...); this
 module answers "is rule X tested, by what, and if not, why not" from the profiles alone,
@@ -15,12 +15,16 @@ from .profiles import Profile, Requirement
 
 #: The rule ids of the ZGW "specificatie van gedrag" (facts §1.8): the official Postman
 #: ranges zrc-001..023, drc-001..009, brc-001..008, ztc-001..013, ac-001..003, plus the
-#: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016).
-OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3}
+#: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016); and the
+#: numbered rules of the receiving side of notifications, nrc-c-001..014
+#: (notificaties-consumer-facts §5).
+OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3,
+                                  "nrc-c": 14}
 #: A requirement for a rule is named by the rule id, or by the rule id and a part
 #: (zrc-007-scope, zrc-021-besluit): one rule may need several requirements, e.g. because
 #: one part needs an API or client that another does not.
-RULE_ID = re.compile(r"^(?P<rule>(?P<api>[a-z]+)-(?P<number>\d{3}))(?:-[a-z][a-z0-9-]*)?$")
+RULE_ID = re.compile(
+    r"^(?P<rule>(?P<api>[a-z]+(?:-[a-z]+)?)-(?P<number>\d{3}))(?:-[a-z0-9][a-z0-9-]*)?$")
 
 
 def official_rule_ids() -> list[str]:
@@ -143,6 +147,6 @@ def render_text(coverages: list[ProfileCoverage]) -> str:
         lines.append("")
     missing = uncovered_rules(coverages)
     total = len(official_rule_ids())
-    lines.append(f"official ZGW rule ids: {total}; without a requirement in these profiles: "
+    lines.append(f"official rule ids: {total}; without a requirement in these profiles: "
                  + (", ".join(missing) if missing else "none"))
     return "\n".join(lines)

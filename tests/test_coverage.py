@@ -13,7 +13,8 @@ from conftest import run_cli
 from conformance.coverage import OFFICIAL_RULES, official_rule_ids
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
-RULE = re.compile(r"^([a-z]+-\d{3})(-[a-z][a-z0-9-]*)?$")  # zrc-007, zrc-007-scope
+#: zrc-007, zrc-007-scope; nrc-c-003, nrc-c-003-403 (the receiving side of notifications)
+RULE = re.compile(r"^([a-z]+(?:-[a-z]+)?-\d{3})(-[a-z0-9][a-z0-9-]*)?$")
 
 
 def _rule_requirements(path: Path) -> dict[str, list[dict]]:
@@ -44,6 +45,8 @@ def test_official_rule_catalogue():
     # the old Postman suite's ranges are all in it
     for api, last in {"zrc": 23, "drc": 9, "brc": 8, "ztc": 13, "ac": 3}.items():
         assert {f"{api}-{n:03d}" for n in range(1, last + 1)} <= set(ids)
+    # the numbered rules of the receiving side of notifications (consumer facts §5)
+    assert {f"nrc-c-{n:03d}" for n in range(1, 15)} <= set(ids)
 
 
 def test_coverage_json_matches_the_profile_files():

@@ -18,21 +18,27 @@ from defect_tables import (
     BESLUITEN,
     CATALOGI,
     CATALOGI_NOTIFICATIONS,
+    CONSUMER_TABLES,
     DOCUMENTEN,
     NOTIFICATIES,
     NOTIFICATIONS,
+    NRC_ONTVANGEN,
+    NRC_ONTVANGEN_SHOULD,
     ZAKEN,
     ZAKEN_GROUPS,
     Table,
 )
-from runs import CORE_APIS, SEED, assert_clean, assert_defect, certify
+from runs import CORE_APIS, SEED, assert_clean, assert_defect, assert_should_defect, certify
 
-from conformance.reference import APIS, defects
+from conformance.reference import APIS, consumer_defects, defects
 
-#: every profile the reference supplier serves, each certified with all its APIs
-PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0"]
+#: every profile the reference supplier serves, each certified with all its APIs, and the
+#: receiving side of notifications, certified on the reference consumer
+PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "nrc-ontvangen-1.0"]
+#: the profiles certified on the reference consumer (its own defect switches)
+CONSUMER_PROFILES = {"nrc-ontvangen-1.0"}
 #: profiles whose runs make nothing the API cannot delete again (no published types)
-FULLY_CLEANED = {"nrc-1.0"}
+FULLY_CLEANED = {"nrc-1.0", "nrc-ontvangen-1.0"}
 FULL_CLEANUP = re.compile(r"cleanup: (\d+) of \1 objects the run created were removed")
 
 
@@ -72,6 +78,8 @@ DEFECT_RUNS: list[DefectRun] = [
     *_alone("brc-1.1", BESLUITEN),
     *_alone("ac-1.0", AUTORISATIES),
     *_alone("nrc-1.0", NOTIFICATIES),
+    # each alone: its switches change one answer of one small webhook, runs take seconds
+    *_alone("nrc-ontvangen-1.0", NRC_ONTVANGEN),
 ]
 
 
@@ -88,8 +96,17 @@ def test_tables_name_every_switch():
 def test_defect_runs_cover_the_tables_once():
     ran = [(run.profile, d) for run in DEFECT_RUNS for d in run.defects]
     assert len(ran) == len(set(ran))  # no run twice
-    assert {d for _, d in ran} == set(defects()) - set(ALL_TABLES["scopes"])
+    assert {d for p, d in ran if p not in CONSUMER_PROFILES} == (
+        set(defects()) - set(ALL_TABLES["scopes"]))
     assert {run.profile for run in DEFECT_RUNS} == set(PROFILES)
+
+
+def test_consumer_tables_name_every_consumer_switch_once():
+    tables = [set(t) for t in CONSUMER_TABLES.values()]
+    assert set().union(*tables) == set(consumer_defects())
+    assert sum(len(t) for t in tables) == len(consumer_defects())
+    ran = {d for run in DEFECT_RUNS if run.profile in CONSUMER_PROFILES for d in run.defects}
+    assert ran == set(NRC_ONTVANGEN)
 
 
 def test_grouped_defects_break_disjoint_requirements():
@@ -123,3 +140,12 @@ def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, run):
         besluit = next(r for r in result.requirements if r.id == "zrc-021-besluit")
         assert besluit.outcome == "skipped", (besluit.outcome, besluit.message)
         assert besluit.not_tested.startswith("not applicable: the target has no Besluiten API")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("defect", sorted(NRC_ONTVANGEN_SHOULD))
+def test_each_should_defect_fails_only_its_should_rule(resolver, tmp_path, defect):
+    """A consumer that breaks only what the NRCs in use need (not the standard's text) stays
+    conformant; its SHOULD rule fails, with evidence, and nothing else does."""
+    result = certify("nrc-ontvangen-1.0", resolver, tmp_path, defect)
+    assert_should_defect(result, defect, NRC_ONTVANGEN_SHOULD[defect][0])

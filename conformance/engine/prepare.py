@@ -42,8 +42,9 @@ PREPARERS: dict[str, str] = {
     "autorisaties": "conformance.engine.data_autorisaties:prepare_autorisaties",
     "besluiten": "conformance.engine.data_besluiten:prepare_besluiten",
     "notificaties": "conformance.engine.data_notificaties:prepare_notificaties",
+    "webhook": "conformance.engine.data_webhook:prepare_webhook",  # a notification consumer
 }
-NEEDS_NO_CATALOGI = {"notificaties"}
+NEEDS_NO_CATALOGI = {"notificaties", "webhook"}
 
 
 def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,
