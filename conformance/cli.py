@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import random
+import re
 import sys
 import warnings
 from datetime import datetime
@@ -103,6 +104,26 @@ def _parser() -> argparse.ArgumentParser:
     pval = psub.add_parser("validate", help="validate a profile file")
     pval.add_argument("file", type=Path)
     pval.set_defaults(func=_cmd_profiles_validate)
+    pnew = psub.add_parser("new", help="scaffold a valid profile for an OpenAPI-based standard "
+                           "(contract, API Design Rules, GEMMA component; behaviour rules TODO)")
+    pnew.add_argument("--spec", required=True, help="the standard's OpenAPI file, or its https "
+                      "URL (downloaded only when not in the spec dir or cache; hash-checked)")
+    pnew.add_argument("--sha256", required=True, help="sha256 of that file (pinned in the profile)")
+    pnew.add_argument("--component", required=True, help="the GEMMA reference component")
+    pnew.add_argument("--out", type=Path, required=True, help="profile file to write")
+    pnew.add_argument("--id", help="profile id (default: the --out file name without .yaml)")
+    pnew.add_argument("--api", help="name of the API in the profile and target file (default: "
+                      "from the document's title)")
+    pnew.add_argument("--url", help="with a file --spec: the https URL the standard publishes "
+                      "it at (else a TODO placeholder)")
+    pnew.add_argument("--file", help="file name of the spec in a spec dir (default: from --spec)")
+    pnew.add_argument("--certifies", action="append", default=[], metavar="STANDARD",
+                      help="GEMMA standard this profile certifies (repeatable)")
+    pnew.add_argument("--force", action="store_true", help="replace an existing --out file")
+    pnew.add_argument("--spec-dir", help="folder with pinned OpenAPI files (or "
+                      "$CONFORMANCE_SPEC_DIR)")
+    pnew.add_argument("--offline", action="store_true", help="never download the spec")
+    pnew.set_defaults(func=_cmd_profiles_new)
     pcov = psub.add_parser("coverage", help="per profile: the ZGW rule ids, checks per rule, "
                            "untested rules with the reason")
     pcov.add_argument("profile", nargs="*", help="profile ids or files (default: all built-in)")
@@ -329,6 +350,27 @@ def _cmd_profiles_coverage(args: argparse.Namespace) -> int:
     print(json.dumps(as_json(coverages), indent=2, ensure_ascii=False) if args.json
           else render_text(coverages))
     return 1 if args.strict and uncovered_rules(coverages) else 0
+
+
+def _cmd_profiles_new(args: argparse.Namespace) -> int:
+    from .scaffold import read_spec, scaffold, write_new
+
+    profile_id = args.id or args.out.name.removesuffix(".yaml").removesuffix(".yml")
+    if not re.fullmatch(r"[a-z][a-z0-9.-]*", profile_id):
+        raise UsageError(f"profile id {profile_id!r}: lowercase letters, digits, '.' and '-', "
+                         "starting with a letter (give --id, e.g. --id parkeren-1.2)")
+    source = read_spec(args.spec, args.sha256, args.file, args.url, _resolver(args))
+    made = scaffold(source, args.component, profile_id, api=args.api, certifies=args.certifies)
+    write_new(args.out, made.text, args.force)
+    print(f"{args.out}: profile {profile_id} for {made.profile.gemma['component']}, "
+          f"{len(made.profile.requirements)} requirements: {len(made.contract)} contract "
+          f"({', '.join(made.contract)}) and the API Design Rules"
+          + (f", {len(made.inherited)} inherited from the standard "
+             f"({', '.join(made.inherited)})" if made.inherited else ""))
+    print("next: add the standard's behaviour rules (see the TODO comments and "
+          "docs/profiles.md), then `conformance run --profile "
+          f"{args.out} --target ... --spec-dir <folder with {source.file}>`")
+    return 0
 
 
 def _cmd_profiles_validate(args: argparse.Namespace) -> int:
