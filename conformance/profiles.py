@@ -217,6 +217,9 @@ def _parse_profile(text: str, source: str, _including: tuple[str, ...]) -> Profi
     validate_with_schema(doc, _schema(), ProfileError, "profile")
     profile = _build(doc, hashlib.sha256(text.encode("utf-8")).hexdigest())
     _check_references(profile, doc)
+    from .gemma import check_profile_gemma  # the GEMMA map: certified standards must exist
+
+    check_profile_gemma(profile.gemma, doc.where)
     for i, inc in enumerate(doc.data.get("includes", [])):
         _include(profile, inc, doc.where(["includes", i]), (*_including, profile.id))
     return profile

@@ -23,6 +23,8 @@ from .web.site import WebSite, parse_site, site_from_url
 from .yamlfile import read_yaml, validate_with_schema
 
 DEFAULT_SECRET_ENV = "CONFORMANCE_SECRET"
+#: auth type whose secret is itself the Authorization header value (a webhook's ``auth``)
+AUTHORIZATION = "authorization"
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Supplier:
 
 @dataclass(frozen=True)
 class AuthConfig:
-    type: str  # "jwt-zgw" | "none"
+    type: str  # "jwt-zgw" | "authorization" (a fixed header value, e.g. a webhook's) | "none"
     client_id: str | None = None
     secret: str | None = field(default=None, repr=False)  # never printed
     secret_source: str | None = None  # "env:NAME" or "file" (literal in the target file)
@@ -146,6 +148,8 @@ def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Targe
 def _auth(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]) -> AuthConfig:
     if a["type"] == "none":
         return AuthConfig("none")
+    if a["type"] == AUTHORIZATION:
+        return _fixed_authorization(a, where, env)
     if "client_id" not in a:
         raise TargetError(f"{where}: auth type {a['type']} needs a client_id")
     if "secret_env" in a and "secret" in a:
@@ -182,6 +186,23 @@ def _warn_weak(auth: AuthConfig, where: str) -> None:
             "the client id can sign tokens for it. Give the client a random secret of 32 "
             "or more characters. (Evidence masks this secret only where it stands as a "
             "credential, not every occurrence of the word.)", stacklevel=3)
+
+
+def _fixed_authorization(a: dict[str, Any], where: str,
+                         env: os._Environ[str] | dict[str, str]) -> AuthConfig:
+    """``type: authorization``: the exact ``Authorization`` value the supplier expects (what a
+    consumer registers as an abonnement's ``auth``), from an environment variable."""
+    name = a.get("secret_env")
+    if not name:
+        raise TargetError(f"{where}: auth type authorization needs secret_env, the environment "
+                          "variable that holds the Authorization value (e.g. 'Bearer ...')")
+    value = env.get(name)
+    if not value:
+        raise TargetError(
+            f"{where}: the Authorization value is read from environment variable {name}, which "
+            f"is not set. Set it to the value the webhook expects (export {name}='Token ...') "
+            "and run again.")
+    return AuthConfig(AUTHORIZATION, None, value, f"env:{name}")
 
 
 def _clients(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]
