@@ -257,8 +257,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from .results import decide_verdict
 
         result.waivers = apply_waivers(result.requirements, waivers, today=date.today())
-        result.verdict, result.verdict_reason = decide_verdict(result.requirements,
-                                                               profile.required_classes())
+        result.verdict, result.verdict_reason = decide_verdict(
+            result.requirements, profile.required_classes(), result.missing_parts)
     paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
                             valid_days=args.valid_days, secrets=target.secrets(),
                             register_url=args.register_url)

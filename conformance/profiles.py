@@ -150,6 +150,17 @@ class Profile:
     source: str
     sha256: str
     includes: list[dict[str, Any]] = field(default_factory=list)  # id, version, sha256
+    #: ``requires``: {"apis": {api: reason}, "clients": {name: reason}} the component must offer
+    requires: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def missing_parts(self, apis: set[str], clients: set[str]) -> list[dict[str, str]]:
+        """What the profile requires that a target with these APIs and clients leaves out."""
+        required = self.requires
+        found = [{"part": f"API {api}", "reason": why}
+                 for api, why in (required.get("apis") or {}).items() if api not in apis]
+        found += [{"part": f"client {name}", "reason": why}
+                  for name, why in (required.get("clients") or {}).items() if name not in clients]
+        return found
 
     def required_classes(self) -> set[str]:
         return {c.name for c in self.classes.values() if c.required}
@@ -392,6 +403,7 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
         id=d["id"], title=d["title"], version=str(d["version"]), gemma=d["gemma"],
         standards=standards, classes=classes, requirements=requirements,
         contract=d.get("contract", {}), source=doc.source, sha256=sha256,
+        requires={k: dict(v) for k, v in (d.get("requires") or {}).items()},
     )
 
 

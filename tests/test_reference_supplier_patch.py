@@ -6,8 +6,11 @@ from test_reference_supplier import c, problem, server, spec_paths, world, zaak_
 
 
 def test_empty_patch_body_is_no_change_but_content_type_is_required(c, world):  # noqa: F811
+    """The OAS does not require a PATCH body, so none is a no-change update (as Django REST
+    framework answers); a body that is there must say it is JSON."""
     zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))
-    ok = c.request("PATCH", zaak["url"], content=b"", headers={"Content-Type": "application/json"})
-    assert ok.status_code == 200, ok.text
-    assert ok.json()["omschrijving"] == zaak["omschrijving"]
-    problem(c.request("PATCH", zaak["url"], content=b""), 415)
+    for headers in ({"Content-Type": "application/json"}, {}):
+        ok = c.request("PATCH", zaak["url"], content=b"", headers=headers)
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["omschrijving"] == zaak["omschrijving"]
+    problem(c.request("PATCH", zaak["url"], content=b'{"omschrijving": "x"}'), 415)

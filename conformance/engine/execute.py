@@ -155,7 +155,9 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     cleanup_report = [*cleanup_report, *suites.cleanup]
     if suites.cleanup:
         notes.append("suites " + _cleanup_note(suites.cleanup))
-    verdict, reason = decide_verdict(requirements, profile.required_classes())
+    missing = profile.missing_parts(set(target.apis), {c.name for c in target.auth.clients})
+    _not_exercised(requirements, missing, {r.id for r in profile.requirements if r.not_tested})
+    verdict, reason = decide_verdict(requirements, profile.required_classes(), missing)
     notes.extend(f"safety policy: {r}" for r in dict.fromkeys(limits.refusals[:10]))
     if policy.insecure_tls:
         notes.insert(0, "TLS certificates of the target were NOT verified (--insecure)")
@@ -171,6 +173,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
         verdict=verdict, verdict_reason=reason, requirements=requirements,
         profile=summary, target=target.summary(), findings=findings,
         coverage=[row for outcome in contract.values() for row in outcome.coverage()],
+        missing_parts=missing,
         run={
             "id": str(uuid.uuid4()), "seed": options.seed, "budget": options.budget,
             "tool_version": __version__, "schemathesis_version": schemathesis.__version__,
@@ -184,6 +187,23 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                         for c in cleanup_report],
         },
     )
+
+
+def _not_exercised(requirements: list[Any], missing: list[dict[str, str]],
+                   declared: set[str]) -> None:
+    """A rule a suite found 'not applicable' because the target lacks a part the profile
+    requires was not exercised: undecided, never disclosed as if the profile allowed it
+    (``declared``: what the profile itself marks not tested or not applicable stays so)."""
+    if not missing:
+        return
+    parts = ", ".join(m["part"] for m in missing)
+    for req in requirements:
+        reason = req.not_tested or ""
+        if req.outcome == "skipped" and req.id not in declared and \
+                reason.startswith("not applicable:"):
+            req.outcome, req.not_tested = "error", None
+            req.message = (f"not exercised: the target leaves out {parts}, which the component "
+                           f"must offer ({reason})")
 
 
 def _published_spec(client: ApiClient, notes: list[str]) -> dict[str, Any]:

@@ -16,15 +16,11 @@ from ..client import ApiClient
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import (
     adopt,
-    body_or_none,
     create,
     expect_status,
     fetch,
-    invalid_params,
-    names_field,
     page_shape,
     rejected_field,
-    summary,
     where,
 )
 
@@ -208,13 +204,7 @@ def test_zrc_014_betalingsindicatie_nvt(zaken: ApiClient, factory: Factory,
                                                  laatsteBetaaldatum=paid))
     adopt(factory, zaken, resp)
     what = "POST /zaken with betalingsindicatie 'nvt' and a laatsteBetaaldatum"
-    expect_status(resp, 400, what)
-    params = invalid_params(body_or_none(resp))
-    assert any(names_field(params, f) for f in
-               ("laatsteBetaaldatum", "betalingsindicatie", "nonFieldErrors")), (
-        f"{what}: the 400 must name laatsteBetaaldatum or betalingsindicatie in invalidParams, "
-        f"got {summary(resp)}"
-    )
+    rejected_field(resp, ("laatsteBetaaldatum", "betalingsindicatie", "nonFieldErrors"), what)
 
     zaak = factory.zaak(zaaktype_set.zaaktype, betalingsindicatie="geheel",
                         laatsteBetaaldatum=paid)
