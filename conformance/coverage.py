@@ -1,8 +1,9 @@
-"""Which official ZGW rule ids each profile tests, with how many checks, or why not.
+"""Which official rule ids each profile tests, with how many checks, or why not.
 
 Suppliers and buyers ask for the old VNG Postman suite by rule id (zrc-001 ...); this
 module answers "is rule X tested, by what, and if not, why not" from the profiles alone,
-and names official rule ids that no profile has a requirement for.
+and names official rule ids that no profile has a requirement for. Besides the ZGW rules it
+knows the numbered rules of the Verwerkingenlogging API standard (vwl-001 ...).
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from .profiles import Profile, Requirement
 #: ranges zrc-001..023, drc-001..009, brc-001..008, ztc-001..013, ac-001..003, plus the
 #: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016).
 OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3}
+#: Rule ids numbered in groups with gaps between them (first, last of each group): the
+#: Verwerkingenlogging API standard (facts §5): A = 001-012 (what a logging system logs),
+#: B = 020-032 (Bewerking API), C = 033-039 (Inzage API), D = 040-043 (both APIs).
+GROUPED_RULES: dict[str, tuple[tuple[int, int], ...]] = {"vwl": ((1, 12), (20, 43))}
+#: Which standard each family of rule ids belongs to (for people reading the coverage).
+FAMILIES = {"ZGW": tuple(OFFICIAL_RULES), "Verwerkingenlogging": tuple(GROUPED_RULES)}
 #: A requirement for a rule is named by the rule id, or by the rule id and a part
 #: (zrc-007-scope, zrc-021-besluit): one rule may need several requirements, e.g. because
 #: one part needs an API or client that another does not.
@@ -24,7 +31,9 @@ RULE_ID = re.compile(r"^(?P<rule>(?P<api>[a-z]+)-(?P<number>\d{3}))(?:-[a-z][a-z
 
 
 def official_rule_ids() -> list[str]:
-    return [f"{api}-{n:03d}" for api, last in OFFICIAL_RULES.items() for n in range(1, last + 1)]
+    zgw = [f"{api}-{n:03d}" for api, last in OFFICIAL_RULES.items() for n in range(1, last + 1)]
+    return zgw + [f"{api}-{n:03d}" for api, groups in GROUPED_RULES.items()
+                  for first, last in groups for n in range(first, last + 1)]
 
 
 @dataclass(frozen=True)
@@ -83,8 +92,8 @@ class ProfileCoverage:
 
 
 def profile_coverage(profile: Profile) -> ProfileCoverage:
-    """The profile's own requirements grouped by the ZGW rule id they test (included ADR
-    rules are not ZGW rules); a rule's level is the strictest of its requirements'."""
+    """The profile's own requirements grouped by the official rule id they test (included
+    ADR rules are not such rules); a rule's level is the strictest of its requirements'."""
     grouped: dict[str, list[Requirement]] = {}
     for req in profile.requirements:
         match = RULE_ID.match(req.id)
@@ -143,6 +152,7 @@ def render_text(coverages: list[ProfileCoverage]) -> str:
         lines.append("")
     missing = uncovered_rules(coverages)
     total = len(official_rule_ids())
-    lines.append(f"official ZGW rule ids: {total}; without a requirement in these profiles: "
-                 + (", ".join(missing) if missing else "none"))
+    families = ", ".join(f"{name} {'/'.join(ids)}" for name, ids in FAMILIES.items())
+    lines.append(f"official rule ids: {total} ({families}); without a requirement in these "
+                 "profiles: " + (", ".join(missing) if missing else "none"))
     return "\n".join(lines)

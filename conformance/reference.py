@@ -21,6 +21,7 @@ DEFAULT_SECRET = "reference-secret-change-me"
 EMBEDDED_NOTIFICATION_WAIT_S = 3.0
 RESTRICTED_NAME = "restricted"
 RESTRICTED_CLIENT_ID = "conformance-restricted"
+NORMAL_CLIENT_ID = "conformance-vwl-normaal"
 #: API the supplier serves -> the profile whose pinned spec (baseline version) it serves.
 SPEC_PROFILES: dict[str, str] = {
     "zaken": "zrc-1.5",
@@ -29,6 +30,8 @@ SPEC_PROFILES: dict[str, str] = {
     "besluiten": "brc-1.1",
     "autorisaties": "ac-1.0",
     "notificaties": "nrc-1.0",
+    "vwl-bewerking": "vwl-0.9",
+    "vwl-inzage": "vwl-0.9",
 }
 APIS = tuple(SPEC_PROFILES)
 #: the lists outside the ZGW APIs it also serves (conformance.external_lists reads them)
@@ -57,13 +60,19 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
     refer to."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
+    from .engine.data_verwerkingen import NORMAL_CLIENT, NORMAL_SCOPES
+
     secret = secrets_module.token_urlsafe(32)
     # a second client without rights of its own: the scope rules give it an applicatie
     restricted = ExtraClient(RESTRICTED_NAME, RESTRICTED_CLIENT_ID,
                              secrets_module.token_urlsafe(32), "generated")
+    # a third with only the normal Verwerkingenlogging scopes, as its administrator set them
+    normaal = ExtraClient(NORMAL_CLIENT, NORMAL_CLIENT_ID, secrets_module.token_urlsafe(32),
+                          "generated")
     server = ReferenceServer(spec_paths=reference_spec_paths(resolver),
                              client_id=DEFAULT_CLIENT_ID, secret=secret, defects=defect_names,
-                             clients={restricted.client_id: restricted.secret})
+                             clients={c.client_id: c.secret for c in (restricted, normaal)},
+                             client_scopes={normaal.client_id: frozenset(NORMAL_SCOPES)})
     with server:
         yield Target(
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
@@ -71,7 +80,7 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
             environment="test",
             apis={api: server.api_url(api) for api in (*apis, *LIST_APIS)},
             auth=AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, secret, "generated",
-                            clients=(restricted,)),
+                            clients=(restricted, normaal)),
             source="embedded reference supplier",
             embedded_reference=True,
             # it delivers notifications on loopback within milliseconds

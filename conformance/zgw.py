@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -96,6 +97,10 @@ FORMS: dict[str, tuple[tuple[str, ...], str]] = {
         "informatieobjecttype as a string of at most 100 characters, the informatieobjecttype's "
         "omschrijving (the 1.3 historiemodel); Open Zaak 1.30 wants the informatieobjecttype's "
         "URL"),
+    "zaaktype.deelzaaktypen": (
+        ("url", "identificatie"),
+        "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype.deelzaaktypen as URLs of "
+        "zaaktypen; a supplier following the 1.3 historiemodel names them by identificatie"),
 }
 
 
@@ -246,8 +251,12 @@ class Factory:
         return resp.json()
 
     def zaaktype_set(self, catalogus: str | None = None, *, publish: bool = True,
-                     **zaaktype_overrides: Any) -> ZaaktypeSet:
-        """A zaaktype complete enough to publish (Open Zaak's preconditions) and published."""
+                     own_deelzaaktype: bool = False, **zaaktype_overrides: Any) -> ZaaktypeSet:
+        """A zaaktype complete enough to publish (Open Zaak's preconditions) and published.
+
+        ``own_deelzaaktype``: the zaaktype names itself in ``deelzaaktypen``, so a zaak of it
+        may be the hoofdzaak of another (a supplier checks that the deelzaak's zaaktype is
+        one of the hoofdzaak's zaaktype's deelzaaktypen)."""
         catalogus = catalogus or self.catalogus()["url"]
         iot = self.informatieobjecttype(catalogus)
         zaaktype = self.create(self.catalogi, "zaaktypen",
@@ -270,10 +279,29 @@ class Factory:
                              "waardenverzameling": []},
         })["url"]
         self.zaaktype_informatieobjecttype(zaaktype, iot)
+        if own_deelzaaktype:
+            self.own_deelzaaktype(zaaktype)
         if publish:
             self.publish(zaaktype)
         return ZaaktypeSet(catalogus, zaaktype, statustypen, resultaattype, roltype, eigenschap,
                            iot["url"])
+
+    def own_deelzaaktype(self, zaaktype: str) -> None:
+        """Let a concept zaaktype name itself in ``deelzaaktypen`` (in the accepted form)."""
+        def attempt() -> dict[str, Any]:
+            value = zaaktype
+            if self.forms["zaaktype.deelzaaktypen"] == "identificatie":
+                value = self.catalogi.get(zaaktype).json()["identificatie"]
+            resp = self.catalogi.patch(zaaktype, {"deelzaaktypen": [value]})
+            if resp.status_code != 200:
+                raise FixtureError(f"naming {zaaktype} its own deelzaaktype answered "
+                                   f"{resp.status_code}: {resp.text[:500]}",
+                                   self.catalogi.exchanges[-1].evidence()
+                                   if self.catalogi.exchanges else None)
+            return resp.json()
+
+        self._in_accepted_form("zaaktype.deelzaaktypen", "catalogi",
+                               "zaaktype_partial_update", attempt)
 
     def iot_reference(self, iot: dict[str, Any]) -> str:
         """How a zaaktype-informatieobjecttype names its informatieobjecttype on this supplier
@@ -289,32 +317,36 @@ class Factory:
 
     def zaaktype_informatieobjecttype(self, zaaktype: str, iot: dict[str, Any]
                                       ) -> dict[str, Any]:
-        """Link the informatieobjecttype to the zaaktype, in the form the supplier accepts.
+        """Link the informatieobjecttype to the zaaktype, in the form the supplier accepts."""
+        return self._in_accepted_form(
+            "zaakinformatieobjecttype.informatieobjecttype", "catalogi",
+            "zaakinformatieobjecttype_create",
+            lambda: self.create(self.catalogi, "zaaktype-informatieobjecttypen",
+                                self.ziot_body(zaaktype, iot)))
 
-        The pinned file's form first; refused, the alternative (FORMS); accepted, that form is
-        used from then on and the refusal is kept as a finding with its evidence.
+    def _in_accepted_form(self, key: str, api: str, operation: str,
+                          attempt: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run ``attempt`` in the form of ``key`` the supplier accepts (FORMS).
+
+        The pinned file's form first; refused, the alternative; accepted, that form is used
+        from then on and the refusal is kept as a finding with its evidence.
         """
-        key = "zaakinformatieobjecttype.informatieobjecttype"
         if key in self.forms:
-            return self.create(self.catalogi, "zaaktype-informatieobjecttypen",
-                               self.ziot_body(zaaktype, iot))
+            return attempt()
         forms, why = FORMS[key]
         refused: FixtureError | None = None
         for form in forms:
             self.forms[key] = form
             try:
-                made = self.create(self.catalogi, "zaaktype-informatieobjecttypen",
-                                   self.ziot_body(zaaktype, iot))
+                made = attempt()
             except FixtureError as exc:
                 refused = refused or exc
                 continue
             if refused is not None:
                 self.findings.append({
-                    "api": "catalogi", "operation": "zaakinformatieobjecttype_create",
-                    "judgement": "disagreement",
-                    "message": f"the supplier refused zaaktype-informatieobjecttypen."
-                               f"informatieobjecttype as the {forms[0]} and accepted it as the "
-                               f"{form}: {why}. {refused}",
+                    "api": api, "operation": operation, "judgement": "disagreement",
+                    "message": f"the supplier refused {key} as the {forms[0]} and accepted it "
+                               f"as the {form}: {why}. {refused}",
                     "evidence": refused.evidence})
             return made
         del self.forms[key]

@@ -112,6 +112,57 @@ NOTIFICATIES: Table = {
     "nrc-filters-ignored": ({"NRC-routing-filters"}, set()),
 }
 
+# -- vwl-0.9 (Verwerkingenlogging: Bewerking and Inzage API) ------------------------------------
+VERWERKINGEN: Table = {
+    "vwl-tijdstip-to-utc": ({"vwl-005"}, set()),
+    "vwl-confidential-create-unchecked": ({"vwl-020"}, set()),
+    "vwl-opgeheven-create-accepted": ({"vwl-021"}, set()),
+    "vwl-create-drops-afnemer": ({"vwl-022"}, set()),
+    "vwl-registration-time-from-client": ({"vwl-023"}, set()),
+    "vwl-list-scope-unchecked": ({"vwl-024"}, set()),
+    "vwl-list-end-date-inclusive": ({"vwl-025"}, set()),
+    "vwl-list-objects-unfiltered": ({"vwl-026"}, set()),
+    # a read:normal client asking vertrouwelijkheid=normaal then sees confidential actions too
+    "vwl-list-vertrouwelijkheid-ignored": ({"vwl-027"}, {"vwl-024"}),
+    "vwl-reads-show-old-versions": ({"vwl-028"}, set()),
+    "vwl-put-partial-accepted": ({"vwl-029"}, set()),
+    "vwl-patch-first-action-only": ({"vwl-030"}, set()),
+    # a second DELETE answers 204: the contract pass's use-after-free check may see it too
+    "vwl-delete-twice-accepted": ({"vwl-031"}, {"VWL-OAS-deletion"}),
+    "vwl-delete-scope-unchecked": ({"vwl-031-scope"}, set()),
+    "vwl-inzage-period-ignored": ({"vwl-033"}, set()),
+    "vwl-inzage-other-persons": ({"vwl-034"}, set()),
+    "vwl-inzage-shows-systeem": ({"vwl-035"}, set()),
+    "vwl-inzage-shows-vervallen": ({"vwl-036"}, set()),
+    "vwl-inzage-shows-confidential": ({"vwl-037"}, set()),
+    "vwl-inzage-normal-sees-opgeheven": ({"vwl-037-scope"}, set()),
+    "vwl-inzage-not-logged": ({"vwl-038"}, set()),
+    # generic switches of the reference supplier, seen through this profile's own rules
+    "no-api-version": ({"vwl-042", "ADR-version-header"}, set()),
+    "auth-bypass": ({"vwl-040", "VWL-OAS-auth"},
+                    # every caller acts as the main client, so no scope is enforced either
+                    {"vwl-020", "vwl-024", "vwl-029-scope", "vwl-030-scope", "vwl-031-scope",
+                     "vwl-037-scope"}),
+}
+
+# Grouped like ZAKEN_GROUPS: each run's defects break disjoint rules by unrelated mechanisms
+# (one switch per API operation at most), so a switch that stopped working shows as its
+# requirement passing; each switch is also shown on its own in test_reference_vwl.py.
+VERWERKINGEN_GROUPS: list[tuple[str, ...]] = [
+    ("vwl-tijdstip-to-utc", "vwl-confidential-create-unchecked", "vwl-list-end-date-inclusive",
+     "vwl-inzage-period-ignored"),
+    ("vwl-registration-time-from-client", "vwl-list-scope-unchecked",
+     "vwl-patch-first-action-only", "vwl-inzage-other-persons"),
+    ("vwl-create-drops-afnemer", "vwl-list-objects-unfiltered", "vwl-delete-scope-unchecked",
+     "vwl-inzage-shows-systeem"),
+    ("vwl-opgeheven-create-accepted", "vwl-reads-show-old-versions", "vwl-delete-twice-accepted",
+     "vwl-inzage-shows-vervallen"),
+    ("vwl-list-vertrouwelijkheid-ignored", "vwl-put-partial-accepted",
+     "vwl-inzage-shows-confidential", "no-api-version"),
+    ("vwl-inzage-normal-sees-opgeheven", "vwl-inzage-not-logged"),
+    ("auth-bypass",),
+]
+
 # -- the scope rules of zrc-1.5, ztc-1.3 and drc-1.4 (run by test_scopes on those rules alone) ----
 SCOPES: Table = {
     "zaaktype-scope-ignored": ({"zrc-006"}, set()),
@@ -122,5 +173,5 @@ ALL_TABLES: dict[str, Table] = {
     "zaken": ZAKEN, "catalogi": CATALOGI, "documenten": DOCUMENTEN,
     "notifications": NOTIFICATIONS, "catalogi-notifications": CATALOGI_NOTIFICATIONS,
     "besluiten": BESLUITEN, "autorisaties": AUTORISATIES, "notificaties": NOTIFICATIES,
-    "scopes": SCOPES,
+    "verwerkingen": VERWERKINGEN, "scopes": SCOPES,
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from conftest import run_cli
 
-from conformance.coverage import OFFICIAL_RULES, official_rule_ids
+from conformance.coverage import GROUPED_RULES, OFFICIAL_RULES, official_rule_ids
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 RULE = re.compile(r"^([a-z]+-\d{3})(-[a-z][a-z0-9-]*)?$")  # zrc-007, zrc-007-scope
@@ -40,10 +40,15 @@ def _check_ids(req: dict) -> list[str]:
 
 def test_official_rule_catalogue():
     ids = official_rule_ids()
-    assert len(ids) == sum(OFFICIAL_RULES.values()) == len(set(ids))
+    grouped = sum(last - first + 1 for groups in GROUPED_RULES.values() for first, last in groups)
+    assert len(ids) == sum(OFFICIAL_RULES.values()) + grouped == len(set(ids))
     # the old Postman suite's ranges are all in it
     for api, last in {"zrc": 23, "drc": 9, "brc": 8, "ztc": 13, "ac": 3}.items():
         assert {f"{api}-{n:03d}" for n in range(1, last + 1)} <= set(ids)
+    # the Verwerkingenlogging rules in their four groups, and none of the numbers between
+    vwl = {i for i in ids if i.startswith("vwl-")}
+    assert len(vwl) == 36 and {"vwl-001", "vwl-012", "vwl-020", "vwl-043"} <= vwl
+    assert not {"vwl-013", "vwl-019", "vwl-044"} & vwl
 
 
 def test_coverage_json_matches_the_profile_files():
@@ -97,7 +102,30 @@ def test_coverage_text_names_every_untested_rule_with_its_reason():
 
 
 def test_strict_coverage_fails_when_a_rule_has_no_requirement():
-    # zrc-1.5 alone leaves every drc/brc/ztc/ac rule without a requirement
+    # zrc-1.5 alone leaves every drc/brc/ztc/ac and every vwl rule without a requirement
     result = run_cli("profiles", "coverage", "zrc-1.5", "--strict")
     assert result.code == 1
     assert "drc-001" in result.stdout.splitlines()[-1]
+    assert "vwl-001" in result.stdout.splitlines()[-1]
+    # all built-in profiles together have a requirement for every official rule id
+    everything = run_cli("profiles", "coverage", "--strict")
+    assert everything.code == 0, everything.stdout.splitlines()[-1]
+
+
+def test_coverage_lists_the_verwerkingenlogging_rules(tmp_path):
+    result = run_cli("profiles", "coverage", "vwl-0.9")
+    assert result.code == 0, result.stderr
+    expected = _rule_requirements(PROFILES / "vwl-0.9.yaml")
+    assert set(expected) == {i for i in official_rule_ids() if i.startswith("vwl-")}
+    lines = result.stdout.splitlines()
+    assert "PART NOT TESTED (vwl-005-afnemer)" in result.stdout
+    assert next(x for x in lines if x.strip().startswith("vwl-032 ")).split()[2] == "NOT"
+    # a profile without the vwl-038 requirement leaves that rule uncovered, and --strict says so
+    text = (PROFILES / "vwl-0.9.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: vwl-038\n")
+    end = text.index("  - id: vwl-039\n")
+    partial = tmp_path / "vwl-partial.yaml"
+    partial.write_text(text[:start] + text[end:], encoding="utf-8")
+    strict = run_cli("profiles", "coverage", str(partial), "--strict")
+    assert strict.code == 1
+    assert "vwl-038" in strict.stdout.splitlines()[-1].split("profiles: ")[1].split(", ")

@@ -21,6 +21,8 @@ from defect_tables import (
     DOCUMENTEN,
     NOTIFICATIES,
     NOTIFICATIONS,
+    VERWERKINGEN,
+    VERWERKINGEN_GROUPS,
     ZAKEN,
     ZAKEN_GROUPS,
     Table,
@@ -30,9 +32,9 @@ from runs import CORE_APIS, SEED, assert_clean, assert_defect, certify
 from conformance.reference import APIS, defects
 
 #: every profile the reference supplier serves, each certified with all its APIs
-PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0"]
+PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vwl-0.9"]
 #: profiles whose runs make nothing the API cannot delete again (no published types)
-FULLY_CLEANED = {"nrc-1.0"}
+FULLY_CLEANED = {"nrc-1.0", "vwl-0.9"}
 FULL_CLEANUP = re.compile(r"cleanup: (\d+) of \1 objects the run created were removed")
 
 
@@ -61,6 +63,10 @@ def _zaken_apis(group: tuple[str, ...]) -> tuple[str, ...]:
     return CORE_APIS + tuple(api for d in group for api in EXTRA_APIS.get(d, ()))
 
 
+#: the Verwerkingenlogging profile needs nothing of the ZGW APIs
+VWL_APIS = ("vwl-bewerking", "vwl-inzage")
+
+
 # A defect run needs only the APIs its rules live in: without Autorisaties and Notificaties
 # the scope and notification rules are not applicable, and the run is about half as long.
 DEFECT_RUNS: list[DefectRun] = [
@@ -72,16 +78,18 @@ DEFECT_RUNS: list[DefectRun] = [
     *_alone("brc-1.1", BESLUITEN),
     *_alone("ac-1.0", AUTORISATIES),
     *_alone("nrc-1.0", NOTIFICATIES),
+    *(DefectRun("vwl-0.9", group, VERWERKINGEN, VWL_APIS) for group in VERWERKINGEN_GROUPS),
 ]
 
 
 def test_tables_name_every_switch():
     """Every defect switch is proven by a whole run (here, or the scope runs); only the
-    notification switch is in two tables (the source APIs' kanalen and Catalogi's own)."""
+    notification switch (the source APIs' kanalen and Catalogi's own) and the two generic
+    switches the Verwerkingenlogging profile sees through its own rules are in two tables."""
     tables = [set(t) for t in ALL_TABLES.values()]
     assert set().union(*tables) == set(defects())
     twice = {d for d in defects() if sum(d in t for t in tables) > 1}
-    assert twice == {"notifications-not-sent"}
+    assert twice == {"notifications-not-sent", "no-api-version", "auth-bypass"}
     assert len(ZAKEN) >= 12
 
 
@@ -90,6 +98,8 @@ def test_defect_runs_cover_the_tables_once():
     assert len(ran) == len(set(ran))  # no run twice
     assert {d for _, d in ran} == set(defects()) - set(ALL_TABLES["scopes"])
     assert {run.profile for run in DEFECT_RUNS} == set(PROFILES)
+    assert {d for run in DEFECT_RUNS if run.profile == "vwl-0.9" for d in run.defects} == \
+        set(VERWERKINGEN)
 
 
 def test_grouped_defects_break_disjoint_requirements():

@@ -83,8 +83,8 @@ class DataAdapter:
                 _from_link(case):
             return
         pattern = _template(case.operation.schema.get_base_url().rstrip("/")
-                            + case.operation.path)
-        deleting = case.method.upper() == "DELETE"
+                            + _owner_path(case.operation.path))
+        deleting = case.method.upper() == "DELETE" and case.operation.path.endswith("}")
         found = self._pick(pattern, deleting)
         if found is None:
             try:
@@ -162,6 +162,13 @@ def _from_link(case: Any) -> bool:
         return bool(case._override.path_parameters)
     except (AttributeError, KeyError, TypeError):
         return True  # unknown: leave the step as schemathesis built it
+
+
+def _owner_path(path: str) -> str:
+    """The path of the object whose ids a path names: '/zaken/{zaak_uuid}/zaakeigenschappen'
+    (a collection of a zaak) is about '/zaken/{zaak_uuid}'."""
+    cut = path.rfind("}")
+    return path if cut in (-1, len(path) - 1) else path[:cut + 1]
 
 
 def _template(path: str) -> re.Pattern[str]:

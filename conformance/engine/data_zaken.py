@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from schemathesis.core.parameters import ParameterLocation
@@ -21,6 +21,7 @@ from schemathesis.core.parameters import ParameterLocation
 from ..profiles import Profile
 from ..zgw import Factory, FixtureError, ZaaktypeSet
 from .adapters import DataAdapter, date_query_params, negative, path_url
+from .data_besluiten import besluiten_set
 
 RSIN_FIELDS = ("bronorganisatie", "verantwoordelijkeOrganisatie", "opdrachtgevendeOrganisatie")
 # Fields that point at registries outside the target (Selectielijst, BAG, referentielijsten,
@@ -78,29 +79,66 @@ class ZakenAdapter(DataAdapter):
                 "objectTypeOverige": "conformance", "object": self.zaak_url}),
             "zaakinformatieobject": lambda: f.zaakinformatieobject(
                 self.new_zaak(), f.document(t.informatieobjecttype)["url"]),
+            "zaakeigenschap": lambda: f.zaakeigenschap(f.zaak(t.zaaktype), t.eigenschap),
+            "audittrail": self._audittrail,
+            "zaakbesluit": self._zaakbesluit,
         }
         if resource not in makers or (resource == "zaakinformatieobject"
                                       and f.documenten is None):
             return False
         try:
-            self.remember(makers[resource]())
+            made = makers[resource]()
         except FixtureError:
             return False
+        for item in made if isinstance(made, list) else [made]:
+            self.remember(item)
         return True
+
+    def _audittrail(self) -> list[dict[str, Any]]:
+        """The audit trail of the prepared zaak (its creation is in it), as objects with urls."""
+        resp = self.factory.zaken.get(f"{self.zaak_url}/audittrail")  # type: ignore[union-attr]
+        entries = resp.json() if resp.status_code == 200 else []
+        return [{**e, "url": f"{self.zaak_url}/audittrail/{e['uuid']}"}
+                for e in entries if isinstance(e, dict) and e.get("uuid")]
+
+    def _zaakbesluit(self) -> list[dict[str, Any]]:
+        """A besluit on a zaak (the Besluiten API mirrors it under the zaak, brc-006)."""
+        f = self.factory
+        if f.besluiten is None:
+            return []
+        types, zaaktype_set = besluiten_set(f)
+        zaak = f.zaak(zaaktype_set.zaaktype)
+        f.besluit(types.besluittype, zaak=zaak["url"])
+        resp = f.zaken.get(f"{zaak['url']}/besluiten")  # type: ignore[union-attr]
+        return [b for b in (resp.json() if resp.status_code == 200 else [])
+                if isinstance(b, dict) and isinstance(b.get("url"), str)]
 
     def _adapt_body(self, resource: str, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
         # `_expand` is what a server embeds in its answers (ZGW expand); the OAS does not mark
         # it readOnly, so generated bodies carry it, deep and with overlapping oneOf geometry
         body.pop("_expand", None)
+        if action == "_zoek":
+            self._adapt_zoek(body)
+            return
         for name in DROP_FIELDS.get(resource, ()):
             body.pop(name, None)
+        if resource == "zaakeigenschap":
+            zaak = case.operation.schema.get_base_url().rstrip("/") + \
+                f"/zaken/{case.path_parameters.get('zaak_uuid', '')}"
+            if "zaak" in body or action != "partial_update":
+                body["zaak"] = zaak  # the zaak of the path
+            if "eigenschap" in body or action != "partial_update":
+                body["eigenschap"] = self.types.eigenschap
+            if "waarde" in body or action != "partial_update":
+                body["waarde"] = str(body.get("waarde") or "conformance")[:100]
+            return
         if resource == "zaak":
             for name in RSIN_FIELDS:
                 if name in body or action in ("create", "update"):
                     body[name] = self.factory.rsin()
             body["zaaktype"] = self.types.zaaktype
-            known = self.owners.get(path_url(case)) if action != "create" else None
+            known = self._current(path_url(case)) if action != "create" else None
             if known is not None and "identificatie" in body:
                 body["identificatie"] = known.get("identificatie")  # cannot change on update
             if body.get("archiefstatus") not in (None, "nog_te_archiveren"):
@@ -150,6 +188,37 @@ class ZakenAdapter(DataAdapter):
             body.pop("zaak", None)
             body.pop("informatieobject", None)
 
+    def _current(self, url: str) -> dict[str, Any] | None:
+        """What the target holds for a zaak (remembered, else read once)."""
+        if url not in self.owners and self.factory.zaken is not None:
+            resp = self.factory.zaken.get(url)
+            if resp.status_code == 200:
+                with contextlib.suppress(ValueError):
+                    self.remember(resp.json())
+        return self.owners.get(url)
+
+    def _adapt_zoek(self, body: dict[str, Any]) -> None:
+        """POST /zaken/_zoek: the list filters as a body; filters name what the run made."""
+        for name in ("zaakgeometrie", "expand", "ordering"):
+            body.pop(name, None)  # a geometry, expand paths and orderings the supplier chooses
+        filters = self.url_filters()
+        for name in list(body):
+            base = name.split("__", 1)[0]
+            if base in filters:
+                body[name] = [filters[base]] if name.endswith("__in") else filters[base]
+            elif base in RSIN_FIELDS:
+                rsin = self.factory.rsin()
+                body[name] = [rsin] if name.endswith("__in") else rsin
+            elif base.endswith("datum") or base.endswith("Afdoening") or \
+                    base == "einddatumGepland":
+                if name.endswith("__isnull"):
+                    body[name] = bool(body[name])
+                else:
+                    body[name] = (date(2020, 1, 1) + timedelta(
+                        days=self.rng.randrange(3000))).isoformat()
+            elif name == "uuid__in":
+                body[name] = [self.zaak_url.rstrip("/").rsplit("/", 1)[-1]]
+
     def new_zaak(self) -> str:
         zaak = self.factory.zaak(self.types.zaaktype)
         self.remember(zaak)
@@ -172,7 +241,7 @@ class ZakenAdapter(DataAdapter):
 def prepare_zaken(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],
                   prep: Any, seed: int) -> None:
     """A published zaaktype with its types, a zaak and a document; the zaken data adapter."""
-    types = factory.zaaktype_set()
+    types = factory.zaaktype_set(own_deelzaaktype=True)  # zrc-013: deelzaken of its own kind
     prep.fixtures["zaaktype_set"] = dataclasses.asdict(types)
     zaak = factory.zaak(types.zaaktype)
     document = factory.document(types.informatieobjecttype) if factory.documenten else None

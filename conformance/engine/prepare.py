@@ -45,8 +45,10 @@ PREPARERS: dict[str, str] = {
     "autorisaties": "conformance.engine.data_autorisaties:prepare_autorisaties",
     "besluiten": "conformance.engine.data_besluiten:prepare_besluiten",
     "notificaties": "conformance.engine.data_notificaties:prepare_notificaties",
+    "vwl-bewerking": "conformance.engine.data_verwerkingen:prepare_verwerkingen",
+    "vwl-inzage": "conformance.engine.data_verwerkingen:prepare_verwerkingen",
 }
-NEEDS_NO_CATALOGI = {"notificaties"}
+NEEDS_NO_CATALOGI = {"notificaties", "vwl-bewerking", "vwl-inzage"}
 
 
 def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,

@@ -29,6 +29,14 @@ from ..targets import AuthConfig, origin_of
 from ..zgw import Factory, ZaaktypeSet, default_headers
 from .data_autorisaties import NO_AC, RESTRICTED, Autorisaties
 from .data_notificaties import CATALOGI_KANALEN, SOURCE_KANALEN, subscribed_receiver
+from .data_verwerkingen import (
+    BEWERKING,
+    CONSUMER_HEADERS,
+    INZAGE,
+    NO_NORMAL_CLIENT,
+    NORMAL_CLIENT,
+    VerwerkingenLog,
+)
 from .webhook import CallbackSettings, WebhookReceiver
 
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
@@ -315,3 +323,48 @@ def _subscribed_receiver(request: pytest.FixtureRequest, suite_context: SuiteCon
             yield receiver
     finally:
         client.close()
+
+
+# -- Verwerkingenlogging (vwl-0.9) -------------------------------------------------------------
+
+
+@pytest.fixture
+def vwl_bewerking(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
+    return _api(_conformance_clients, BEWERKING)
+
+
+@pytest.fixture
+def vwl_inzage(_conformance_clients: dict[str, ApiClient], _limits: Limits,
+               _tokens: TokenSource) -> ApiClient:
+    """The Inzage API as a consumer calls it: with the logging headers the standard asks of
+    every caller (OIN, verwerkingsactiviteit)."""
+    url = _api(_conformance_clients, INZAGE).base_url
+    client = ApiClient(url, _limits, _tokens, default_headers=dict(CONSUMER_HEADERS))
+    _conformance_clients[f"{INZAGE}:afnemer"] = client  # its exchanges are evidence too
+    return client
+
+
+@pytest.fixture
+def vwl_normaal(suite_context: SuiteContext, _limits: Limits,
+                _conformance_clients: dict[str, ApiClient]) -> dict[str, ApiClient]:
+    """Both APIs as the target's client with only the normal scopes (auth.clients name
+    vwl-normaal); not applicable when the target declares none."""
+    creds = suite_context.clients.get(NORMAL_CLIENT)
+    if creds is None or suite_context.auth_type != "jwt-zgw":
+        pytest.skip(NO_NORMAL_CLIENT)
+    tokens = TokenSource(AuthConfig("jwt-zgw", *creds))
+    made = {api: ApiClient(url, _limits, tokens,
+                           default_headers=dict(CONSUMER_HEADERS) if api == INZAGE else {})
+            for api, url in suite_context.apis.items() if api in (BEWERKING, INZAGE)}
+    _conformance_clients.update({f"{NORMAL_CLIENT}:{api}": c for api, c in made.items()})
+    return made
+
+
+@pytest.fixture
+def vwl_log(request: pytest.FixtureRequest, suite_context: SuiteContext,
+            vwl_bewerking: ApiClient) -> Iterator[VerwerkingenLog]:
+    """Logs verwerkingsacties for a test; they are marked vervallen after it (best effort)."""
+    rng = random.Random(f"{suite_context.seed}:{request.node.nodeid}")
+    log = VerwerkingenLog(vwl_bewerking, rng)
+    yield log
+    _CLEANUP.extend(log.cleanup())

@@ -103,13 +103,36 @@ def info_version(doc: dict[str, Any]) -> str:
     return str(info.get("version", ""))
 
 
+def example_query(doc: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Values for the required query parameters, from the document's own examples (or the
+    first enum value, or the default); None when one has none (the path cannot be probed)."""
+    query: dict[str, Any] = {}
+    for p in params:
+        if p.get("in") != "query" or not p.get("required"):
+            continue
+        schema = resolve(doc, p.get("schema") or {})
+        schema = schema if isinstance(schema, dict) else {}
+        for value in (p.get("example"), schema.get("example"),
+                      (schema.get("enum") or [None])[0], schema.get("default")):
+            if value is not None:
+                query[p["name"]] = value
+                break
+        else:
+            return None
+    return query
+
+
 def live_resource(client: ApiClient, doc: dict[str, Any]) -> tuple[str, httpx.Response]:
-    """A GET path of the document without path parameters that answers 2xx (the probe target)."""
+    """A GET path of the document without path parameters that answers 2xx (the probe target);
+    required query parameters get the document's example values."""
     tried = []
-    for path, method, _op, _params in operations(doc):
+    for path, method, _op, params in operations(doc):
         if method != "get" or "{" in path or path in ("/", "/openapi.json", "/openapi.yaml"):
             continue
-        resp = client.get(path.lstrip("/"))
+        query = example_query(doc, params)
+        if query is None:
+            continue
+        resp = client.get(path.lstrip("/"), params=query or None)
         if 200 <= resp.status_code < 300:
             return path, resp
         tried.append(f"{where(resp)}: HTTP {resp.status_code}")

@@ -14,7 +14,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -41,6 +41,12 @@ from ._helpers import (
     version_of,
     where,
 )
+
+
+class Tags(Protocol):
+    """What makes the run's seeded random tags (a ZGW ``Factory``, a ``VerwerkingenLog``)."""
+
+    def tag(self) -> str: ...
 
 
 def unknown_uuid(factory: Factory) -> str:
@@ -235,9 +241,11 @@ def check_etag_head_conditional(client: ApiClient, url: str, noun: str,
     )
 
 
-def check_jwt_zgw_auth(client: ApiClient, factory: Factory, path: str,
-                       suite_context: Any) -> None:
-    """Only a JWT-ZGW token (HS256) of a known client, signed with its secret, is accepted."""
+def check_jwt_zgw_auth(client: ApiClient, factory: Tags, path: str,
+                       suite_context: Any, params: dict[str, Any] | None = None) -> None:
+    """Only a JWT-ZGW token (HS256) of a known client, signed with its secret, is accepted.
+
+    ``params``: the query a valid request needs (a list with required filters)."""
     if suite_context.auth_type != "jwt-zgw":
         pytest.skip(f"the target uses auth type {suite_context.auth_type!r}, not jwt-zgw")
     client_id, secret = suite_context.client_id, suite_context.secret
@@ -247,7 +255,8 @@ def check_jwt_zgw_auth(client: ApiClient, factory: Factory, path: str,
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    valid = client.get(path, auth=False, headers=bearer(jwt_zgw_token(client_id, secret)))
+    valid = client.get(path, auth=False, params=params,
+                       headers=bearer(jwt_zgw_token(client_id, secret)))
     expect_status(valid, 200, f"GET /{path} with a valid JWT-ZGW token")
     refusals = {
         "without a token": {},
@@ -258,7 +267,7 @@ def check_jwt_zgw_auth(client: ApiClient, factory: Factory, path: str,
     }
     for case, headers in refusals.items():
         what = f"GET /{path} {case}"
-        refusal(client.get(path, auth=False, headers=headers), (401, 403), what)
+        refusal(client.get(path, auth=False, params=params, headers=headers), (401, 403), what)
 
 
 def check_rsin_elfproef(client: ApiClient, factory: Factory, path: str, field: str,

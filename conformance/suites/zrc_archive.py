@@ -61,6 +61,8 @@ def archive_types(factory: Factory, how: str, **zaaktype_overrides: Any) -> Arch
     if how == "termijn":
         procedure["procestermijn"] = f"P{PROCESTERMIJN_YEARS}Y"
     resultaattype = factory.create(factory.catalogi, "resultaattypen", body)["url"]
+    if how == "hoofdzaak":  # the deelzaak has the hoofdzaak's zaaktype
+        factory.own_deelzaaktype(types.zaaktype)
     factory.publish(types.zaaktype)
     return ArchiveTypes(types, resultaattype, naam)
 
