@@ -1,8 +1,9 @@
 """Benchmark: how often the harness cries wolf on a supplier that is conformant.
 
-Certifies the clean embedded reference supplier with every built-in profile and many seeds
-(each seed draws other generated data), and counts the runs whose verdict is not
-``conformant``: each such run is a false alarm, since the clean supplier implements every
+Certifies the clean embedded reference (the supplier, or the notification consumer for
+nrc-ontvangen-1.0) with every built-in profile and many seeds (each seed draws other generated
+data), and counts the runs whose verdict is not ``conformant``: each such run is a false alarm,
+since the clean supplier implements every
 rule. The tests use one fixed seed; the nightly draws a new one every night, so this is
 the rate a supplier would see.
 
@@ -31,7 +32,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("CONFORMANCE_SPEC_DIR", str(REPO.parent / "shared" / "specs"))
-PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vwl-0.9"]
+PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vwl-0.9",
+            "nrc-ontvangen-1.0"]  # the last one certifies the embedded reference consumer
 
 
 def certify(profile: str, seed: int, budget: str, out: Path) -> dict:

@@ -1,4 +1,4 @@
-"""Credentials on requests: JWT-ZGW (HS256) bearer tokens.
+"""Credentials on requests: JWT-ZGW (HS256) bearer tokens, or a fixed Authorization value.
 
 ZGW providers reject tokens whose ``iat`` is older than about an hour (Open Zaak:
 3600 s, leeway 0), so a token is minted per use and refreshed well before then.
@@ -11,7 +11,7 @@ import time
 import jwt
 
 from .redact import for_redaction
-from .targets import AuthConfig
+from .targets import AUTHORIZATION, AuthConfig
 
 TOKEN_REFRESH_S = 600
 
@@ -40,6 +40,9 @@ class TokenSource:
     def headers(self) -> dict[str, str]:
         if self._auth.type == "none":
             return {}
+        if self._auth.type == AUTHORIZATION:  # sent verbatim, as an NRC sends an abonnement's auth
+            assert self._auth.secret
+            return {"Authorization": self._auth.secret}
         now = time.time()
         if self._token is None or now - self._minted > TOKEN_REFRESH_S:
             assert self._auth.client_id and self._auth.secret

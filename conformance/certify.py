@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
@@ -28,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from conformance.results import validate_results
 
 DATA_ELEMENT_ID = "certificate-data"
-CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests")
+CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests", "register")
 
 
 class CertifyError(Exception):
@@ -140,7 +141,11 @@ def _spec_digests(results: dict[str, Any]) -> dict[str, str]:
 def build_certificate(
     results: dict[str, Any], *, issuer: str, valid_days: int = 365, now: datetime | None = None
 ) -> dict[str, Any]:
-    """An unsigned certificate document for ``results``, valid from the date of the run."""
+    """An unsigned certificate document for ``results``, valid from the date of the run.
+
+    Each certificate gets a random ``id`` (uuid4) inside the signed block: the identity the
+    public register, a revocation and the badge refer to.
+    """
     if not issuer or not issuer.strip():
         raise CertifyError("the issuer (the certifying party) must be named")
     if valid_days < 1:
@@ -160,6 +165,7 @@ def build_certificate(
     issued = (now or datetime.now(UTC)).replace(microsecond=0)
     return {
         "certificate": {
+            "id": str(uuid.uuid4()),
             "issuer": issuer.strip(),
             "issued_at": issued.isoformat(),
             "valid_from": run_date.isoformat(),
@@ -170,6 +176,14 @@ def build_certificate(
         },
         "results": results,
     }
+
+
+def certificate_id(document: dict[str, Any]) -> str | None:
+    """The ``id`` of a certificate document; None for an unsigned document or one made
+    before certificates had an identity."""
+    cert = document.get("certificate") if isinstance(document, dict) else None
+    value = cert.get("id") if isinstance(cert, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _payload(document: dict[str, Any]) -> bytes:
@@ -287,7 +301,7 @@ def _page_problem(page: str, data: dict[str, Any], lang: str | None) -> str | No
 
 @dataclass
 class VerificationCheck:
-    name: str  # "signature" | "trusted_key" | "validity_period" | "digests"
+    name: str  # one of CHECK_NAMES
     passed: bool
     message: str
 
@@ -309,10 +323,17 @@ class VerificationReport:
 
 
 def verify_document(
-    document: dict[str, Any], trusted_public_keys: list[Path], *, today: date | None = None
+    document: dict[str, Any], trusted_public_keys: list[Path | Ed25519PublicKey], *,
+    today: date | None = None, register: str | None = None,
 ) -> VerificationReport:
-    """Check signature, key trust, validity period and digests; never raises on bad data."""
-    trusted = {key_fingerprint(k): k for k in (load_public_key(p) for p in trusted_public_keys)}
+    """Check signature, key trust, validity period and digests; never raises on bad data.
+
+    With ``register`` (a register folder or the URL of a published one) also check that
+    the certificate is listed there and neither suspended nor revoked.
+    """
+    keys = [k if isinstance(k, Ed25519PublicKey) else load_public_key(k)
+            for k in trusted_public_keys]
+    trusted = {key_fingerprint(k): k for k in keys}
     today = today or date.today()
     checks = [*_signature_checks(document, trusted), _validity_check(document, today)]
     problems = _digest_problems(document)
@@ -323,6 +344,10 @@ def verify_document(
         "digests", not problems,
         "; ".join(problems) or "results, profile and spec digests match the signed certificate",
     ))
+    if register is not None:
+        from conformance.register.lookup import register_check
+
+        checks.append(register_check(document, register, keys, today))
     return VerificationReport(checks)
 
 

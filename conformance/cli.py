@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import random
+import re
 import sys
 import warnings
 from datetime import datetime
@@ -21,7 +22,7 @@ from .errors import EXIT_USAGE, ConformanceError, UsageError
 from .profiles import builtin_profile_ids, load_profile, load_profile_file
 from .results import EXIT_CODES
 from .specs import SpecResolver
-from .targets import Target, load_target_file, target_from_url
+from .targets import Target, load_target_file, target_from_page, target_from_url
 
 DEFAULT_PROFILE = "zrc-1.5"
 
@@ -73,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--sign-key", type=Path, help="Ed25519 private key (PEM) to sign with")
     run.add_argument("--valid-days", type=int, default=365, help="certificate validity (days)")
     run.add_argument("--waivers", type=Path, help="waivers file (YAML)")
+    run.add_argument("--register-url", help="address of the published register the "
+                     "certificate will be added to: the badge links to its entry (needs "
+                     "--sign-key)")
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
@@ -90,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--secret", default=None)
     serve.add_argument("--defect", action="append", default=[], metavar="NAME")
     serve.add_argument("--list-defects", action="store_true")
+    serve.add_argument("--web", action="store_true", help="the reference web application "
+                       "(profile digitoegankelijk-wcag21aa) instead of the reference supplier")
+    serve.add_argument("--consumer", action="store_true", help="serve the reference "
+                       "notification consumer (nrc-ontvangen) instead; --secret is then the "
+                       "Authorization value its webhook expects")
     serve.add_argument("--spec-dir")
     serve.add_argument("--offline", action="store_true")
     serve.set_defaults(func=_cmd_serve)
@@ -105,6 +114,26 @@ def _parser() -> argparse.ArgumentParser:
     pval = psub.add_parser("validate", help="validate a profile file")
     pval.add_argument("file", type=Path)
     pval.set_defaults(func=_cmd_profiles_validate)
+    pnew = psub.add_parser("new", help="scaffold a valid profile for an OpenAPI-based standard "
+                           "(contract, API Design Rules, GEMMA component; behaviour rules TODO)")
+    pnew.add_argument("--spec", required=True, help="the standard's OpenAPI file, or its https "
+                      "URL (downloaded only when not in the spec dir or cache; hash-checked)")
+    pnew.add_argument("--sha256", required=True, help="sha256 of that file (pinned in the profile)")
+    pnew.add_argument("--component", required=True, help="the GEMMA reference component")
+    pnew.add_argument("--out", type=Path, required=True, help="profile file to write")
+    pnew.add_argument("--id", help="profile id (default: the --out file name without .yaml)")
+    pnew.add_argument("--api", help="name of the API in the profile and target file (default: "
+                      "from the document's title)")
+    pnew.add_argument("--url", help="with a file --spec: the https URL the standard publishes "
+                      "it at (else a TODO placeholder)")
+    pnew.add_argument("--file", help="file name of the spec in a spec dir (default: from --spec)")
+    pnew.add_argument("--certifies", action="append", default=[], metavar="STANDARD",
+                      help="GEMMA standard this profile certifies (repeatable)")
+    pnew.add_argument("--force", action="store_true", help="replace an existing --out file")
+    pnew.add_argument("--spec-dir", help="folder with pinned OpenAPI files (or "
+                      "$CONFORMANCE_SPEC_DIR)")
+    pnew.add_argument("--offline", action="store_true", help="never download the spec")
+    pnew.set_defaults(func=_cmd_profiles_new)
     pcov = psub.add_parser("coverage", help="per profile: the ZGW rule ids, checks per rule, "
                            "untested rules with the reason")
     pcov.add_argument("profile", nargs="*", help="profile ids or files (default: all built-in)")
@@ -113,6 +142,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="exit 1 when an official rule id has no requirement in these profiles")
     pcov.set_defaults(func=_cmd_profiles_coverage)
     profiles.set_defaults(func=lambda a: (profiles.print_help(), EXIT_USAGE)[1])
+
+    gemma = sub.add_parser("gemma", help="per GEMMA reference component: the standards it must "
+                           "or should support, and which a profile certifies")
+    gemma.add_argument("component", nargs="?", help="one reference component (default: all)")
+    gemma.add_argument("--json", action="store_true",
+                       help="the documented shape (conformance/schemas/gemma-coverage.schema.json)")
+    gemma.set_defaults(func=_cmd_gemma)
 
     keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing certificates")
     keygen.add_argument("--out", type=Path, required=True)
@@ -129,11 +165,17 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("certificate", type=Path)
     verify.add_argument("--trust", type=Path, action="append", required=True,
                         help="trusted public key (PEM); repeatable")
+    verify.add_argument("--register", metavar="DIR_OR_URL", help="also check that the "
+                        "certificate is in this register and not suspended or revoked")
     verify.set_defaults(func=_cmd_verify)
 
     from .nightly.cli import register as register_nightly
+    from .procurement.cli import register as register_compare
+    from .register.cli import register as register_register
 
     register_nightly(sub)
+    register_compare(sub)
+    register_register(sub)
     return p
 
 
@@ -149,7 +191,7 @@ def _apply_no_bsn_masking(target: Target, keep_bsns: bool) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .engine.execute import RunOptions, execute
-    from .reference import embedded_target
+    from .reference import embedded_for
     from .report.artefacts import write_artefacts
     from .waivers import WaiverError, apply_waivers, load_waivers
 
@@ -168,6 +210,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.insecure:
         warnings.warn("--insecure: the target's TLS certificate is NOT verified; the results "
                       "and the certificate say so", stacklevel=1)
+    if args.register_url and not (args.sign_key and
+                                  args.register_url.startswith(("http://", "https://"))):
+        raise UsageError("--register-url takes the http(s) address of a published register "
+                         "and needs --sign-key (only a signed certificate has an id)")
     if args.defect and args.target:
         raise UsageError("--defect only applies to the embedded reference supplier "
                          "(leave out --target)")
@@ -176,19 +222,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"… {msg}", file=sys.stderr, flush=True)
 
     if args.target:
-        target = (target_from_url(args.target, profile.tested_standards()[0].api,
-                                  client_id=args.client_id)
-                  if args.target.startswith(("http://", "https://"))
-                  else load_target_file(Path(args.target)))
+        if not args.target.startswith(("http://", "https://")):
+            target = load_target_file(Path(args.target))
+        elif profile.web is not None:  # one page, in a browser
+            target = target_from_page(args.target)
+        else:
+            target = target_from_url(args.target, profile.tested_standards()[0].api,
+                                     client_id=args.client_id)
         _apply_no_bsn_masking(target, args.no_bsn_masking)
         if target.safety.insecure_tls and not args.insecure:
             warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
                           "is NOT verified; the results and the certificate say so", stacklevel=1)
         result = execute(profile, target, options, progress)
+    elif profile.web is not None:
+        from .web.reference import embedded_web_target, web_defects
+
+        _check_defects(args.defect, web_defects(), " --web")
+        print("starting the embedded reference web application", file=sys.stderr)
+        with embedded_web_target(frozenset(args.defect)) as target:
+            _apply_no_bsn_masking(target, args.no_bsn_masking)
+            result = execute(profile, target, options, progress)
     else:
-        _check_defects(args.defect)
-        print(f"starting the embedded reference supplier (seed {seed})", file=sys.stderr)
-        with embedded_target(options.resolver, frozenset(args.defect)) as target:
+        from .reference import defects_for, tests_a_consumer
+
+        _check_defects(args.defect, defects_for(profile),
+                       " --consumer" if tests_a_consumer(profile) else "")
+        print(f"starting the embedded reference (seed {seed})", file=sys.stderr)
+        with embedded_for(profile, options.resolver, frozenset(args.defect)) as target:
             _apply_no_bsn_masking(target, args.no_bsn_masking)
             result = execute(profile, target, options, progress)
     if waivers:
@@ -200,19 +260,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result.verdict, result.verdict_reason = decide_verdict(result.requirements,
                                                                profile.required_classes())
     paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
-                            valid_days=args.valid_days, secrets=target.secrets())
+                            valid_days=args.valid_days, secrets=target.secrets(),
+                            register_url=args.register_url)
     _print_summary(result, paths)
     return EXIT_CODES[result.verdict]
 
 
-def _check_defects(names: list[str]) -> None:
-    from .reference import defects
-
-    known = defects()
+def _check_defects(names: list[str], known: dict[str, str], flag: str = "") -> None:
+    """Refuse defect names the chosen reference does not have (``flag``: how to list them)."""
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
-                         "`conformance serve-reference --list-defects`")
+                         f"`conformance serve-reference{flag} "
+                         "--list-defects`")
 
 
 def _print_summary(result, paths: dict[str, Path]) -> None:
@@ -241,11 +301,17 @@ def _print_summary(result, paths: dict[str, Path]) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .reference import DEFAULT_CLIENT_ID, DEFAULT_SECRET, defects, reference_spec_paths
 
+    if args.web:
+        from .web.reference import serve_web_app
+
+        return serve_web_app(args.port, args.defect, args.list_defects)
+    if args.consumer:
+        return _serve_consumer(args)
     if args.list_defects:
         for name, text in sorted(defects().items()):
             print(f"{name:34} {text}")
         return 0
-    _check_defects(args.defect)
+    _check_defects(args.defect, defects())
     from conformance_fixtures.reference_supplier import serve_forever
 
     client_id = args.client_id or DEFAULT_CLIENT_ID
@@ -259,11 +325,38 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_consumer(args: argparse.Namespace) -> int:
+    from conformance_fixtures.reference_consumer import (
+        DEFAULT_KANALEN,
+        DEFAULT_PATH,
+        DEFECTS,
+        serve_forever,
+    )
+
+    if args.list_defects:
+        for name, text in sorted(DEFECTS.items()):
+            print(f"{name:34} {text}")
+        return 0
+    unknown = [n for n in args.defect if n not in DEFECTS]
+    if unknown:
+        raise UsageError(f"unknown defect(s) {', '.join(unknown)}; see "
+                         "`conformance serve-reference --consumer --list-defects`")
+    auth = args.secret or "Token reference-consumer-change-me"
+    print(f"reference consumer webhook on http://127.0.0.1:{args.port}{DEFAULT_PATH}, kanalen "
+          f"{', '.join(DEFAULT_KANALEN)}; Authorization "
+          f"{'as given' if args.secret else 'the default'}"
+          + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
+    serve_forever(port=args.port, auth_value=auth, kanalen=DEFAULT_KANALEN,
+                  defects=frozenset(args.defect))
+    return 0
+
+
 def _cmd_profiles_list(args: argparse.Namespace) -> int:
+    width = max(map(len, builtin_profile_ids()))
     for pid in builtin_profile_ids():
         profile = load_profile(pid)
         standards = ", ".join(f"{s.name} {s.version}" for s in profile.tested_standards())
-        print(f"{pid:10} {profile.gemma['component']:30} {standards}  "
+        print(f"{pid:{width}} {profile.gemma['component'][:30]:30} {standards}  "
               f"({len(profile.requirements)} requirements)")
     return 0
 
@@ -280,7 +373,9 @@ def _cmd_profiles_show(args: argparse.Namespace) -> int:
     print(f"{profile.id} {profile.version}: {profile.title['en']}")
     print(f"GEMMA component: {profile.gemma['component']}")
     for s in profile.standards.values():
-        print(f"  {s.role:10} {s.name} {s.version}  sha256 {s.openapi.sha256[:16]}…")
+        pinned = (f"{s.web.engine['name']} {s.web.engine['version']}" if s.web else "sha256")
+        digest = s.web.engine["sha256"] if s.web else s.openapi.sha256
+        print(f"  {s.role:10} {s.name} {s.version}  {pinned} {digest[:16]}…")
     for r in profile.requirements:
         checks = ", ".join(c for ch in r.checks for c in ch.ids()) or f"not tested: {r.not_tested}"
         print(f"  {r.id:26} {r.level:6} {r.class_:10} {r.title['en']}\n{'':30}{checks}")
@@ -296,9 +391,47 @@ def _cmd_profiles_coverage(args: argparse.Namespace) -> int:
     return 1 if args.strict and uncovered_rules(coverages) else 0
 
 
+def _cmd_profiles_new(args: argparse.Namespace) -> int:
+    from .scaffold import read_spec, scaffold, write_new
+
+    profile_id = args.id or args.out.name.removesuffix(".yaml").removesuffix(".yml")
+    if not re.fullmatch(r"[a-z][a-z0-9.-]*", profile_id):
+        raise UsageError(f"profile id {profile_id!r}: lowercase letters, digits, '.' and '-', "
+                         "starting with a letter (give --id, e.g. --id parkeren-1.2)")
+    source = read_spec(args.spec, args.sha256, args.file, args.url, _resolver(args))
+    made = scaffold(source, args.component, profile_id, api=args.api, certifies=args.certifies)
+    write_new(args.out, made.text, args.force)
+    print(f"{args.out}: profile {profile_id} for {made.profile.gemma['component']}, "
+          f"{len(made.profile.requirements)} requirements: {len(made.contract)} contract "
+          f"({', '.join(made.contract)}) and the API Design Rules"
+          + (f", {len(made.inherited)} inherited from the standard "
+             f"({', '.join(made.inherited)})" if made.inherited else ""))
+    print("next: add the standard's behaviour rules (see the TODO comments and "
+          "docs/profiles.md), then `conformance run --profile "
+          f"{args.out} --target ... --spec-dir <folder with {source.file}>`")
+    return 0
+
+
 def _cmd_profiles_validate(args: argparse.Namespace) -> int:
     profile = load_profile_file(args.file)
     print(f"{args.file}: valid profile {profile.id} ({len(profile.requirements)} requirements)")
+    return 0
+
+
+def _cmd_gemma(args: argparse.Namespace) -> int:
+    from .gemma import coverage, load_map, render_text
+
+    component = None
+    if args.component:
+        component = load_map().find_component(args.component)
+        if component is None:
+            close = load_map().suggest(args.component)
+            raise UsageError(f"'{args.component}' is not a GEMMA reference component in use"
+                             + (f"; did you mean {' or '.join(map(repr, close))}?" if close
+                                else "; `conformance gemma` lists them all"))
+    report = coverage([load_profile(p) for p in builtin_profile_ids()], component)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json
+          else render_text(report))
     return 0
 
 
@@ -344,7 +477,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     try:
         document = load_document(args.certificate)
-        report = verify_document(document, args.trust)
+        report = verify_document(document, args.trust, register=args.register)
     except CertifyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -16,18 +16,24 @@ from .profiles import Profile, Requirement
 
 #: The rule ids of the ZGW "specificatie van gedrag" (facts §1.8): the official Postman
 #: ranges zrc-001..023, drc-001..009, brc-001..008, ztc-001..013, ac-001..003, plus the
-#: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016).
-OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3}
+#: newer ones documented since (zrc-024..029, drc-010..014, brc-009, ztc-014..016); and the
+#: numbered rules of the receiving side of notifications, nrc-c-001..014
+#: (notificaties-consumer-facts §5).
+OFFICIAL_RULES: dict[str, int] = {"zrc": 29, "drc": 14, "brc": 9, "ztc": 16, "ac": 3,
+                                  "nrc-c": 14}
 #: Rule ids numbered in groups with gaps between them (first, last of each group): the
 #: Verwerkingenlogging API standard (facts §5): A = 001-012 (what a logging system logs),
 #: B = 020-032 (Bewerking API), C = 033-039 (Inzage API), D = 040-043 (both APIs).
 GROUPED_RULES: dict[str, tuple[tuple[int, int], ...]] = {"vwl": ((1, 12), (20, 43))}
 #: Which standard each family of rule ids belongs to (for people reading the coverage).
-FAMILIES = {"ZGW": tuple(OFFICIAL_RULES), "Verwerkingenlogging": tuple(GROUPED_RULES)}
+FAMILIES = {"ZGW": ("zrc", "drc", "brc", "ztc", "ac"),
+            "Notificaties (ontvangen)": ("nrc-c",),
+            "Verwerkingenlogging": tuple(GROUPED_RULES)}
 #: A requirement for a rule is named by the rule id, or by the rule id and a part
 #: (zrc-007-scope, zrc-021-besluit): one rule may need several requirements, e.g. because
 #: one part needs an API or client that another does not.
-RULE_ID = re.compile(r"^(?P<rule>(?P<api>[a-z]+)-(?P<number>\d{3}))(?:-[a-z][a-z0-9-]*)?$")
+RULE_ID = re.compile(
+    r"^(?P<rule>(?P<api>[a-z]+(?:-[a-z]+)?)-(?P<number>\d{3}))(?:-[a-z0-9][a-z0-9-]*)?$")
 
 
 def official_rule_ids() -> list[str]:

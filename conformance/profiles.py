@@ -42,12 +42,27 @@ class RefMapping:
     spec: PinnedSpec
 
 
+@dataclass(frozen=True)
+class WebStandard:
+    """A standard for web pages (WCAG), tested in a browser by a pinned axe-core build.
+
+    ``not_exercised`` and ``needs_review`` are the profile's declared reasons (nl, en) for a
+    criterion that was neither passed nor failed: none of its rules found anything to check,
+    or axe-core left what it found to a person. Such a criterion is disclosed, never passed.
+    """
+
+    url: str
+    engine: dict[str, str]  # name, version, sha256 of the script the run must use
+    not_exercised: dict[str, str]
+    needs_review: dict[str, str]
+
+
 @dataclass
 class Standard:
     api: str
     name: str
     version: str
-    openapi: PinnedSpec  # empty (url/sha256/file "") when ``from_target``
+    openapi: PinnedSpec  # empty (url/sha256/file "") when ``from_target`` or ``web``
     role: str = "tested"
     refs: list[RefMapping] = field(default_factory=list)
     depends: list[str] = field(default_factory=list)
@@ -56,6 +71,7 @@ class Standard:
     from_target: bool = False
     #: operationId -> why the contract pass leaves it out (shown on the certificate)
     excluded: dict[str, str] = field(default_factory=dict)
+    web: WebStandard | None = None  # web pages instead of an API (conformance.web)
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,16 @@ class SuiteCheck:
         return [f"suite:{self.ref}"]
 
 
+@dataclass(frozen=True)
+class AxeCheck:
+    """axe-core rules run on every page of a web target; ``axe:<rule>`` per rule."""
+
+    rules: tuple[str, ...]
+
+    def ids(self) -> list[str]:
+        return [f"axe:{r}" for r in self.rules]
+
+
 @dataclass
 class Requirement:
     id: str
@@ -94,8 +120,9 @@ class Requirement:
     class_: str
     title: dict[str, str]
     source: str
-    checks: list[SchemathesisCheck | SuiteCheck]
+    checks: list[SchemathesisCheck | SuiteCheck | AxeCheck]
     not_tested: str | None = None
+    not_tested_text: dict[str, str] | None = None  # the reason in Dutch and English, if given
     # set on requirements taken from an included profile (e.g. adr-2.1 inside zrc-1.5)
     part: str | None = None  # id of the included profile the requirement comes from
     inherited: str | None = None  # the standard itself breaks the rule: reported, not counted
@@ -130,6 +157,11 @@ class Profile:
     def tested_standards(self) -> list[Standard]:
         return [s for s in self.standards.values() if s.role == "tested"]
 
+    @property
+    def web(self) -> WebStandard | None:
+        """The web standard of a web profile (pages in a browser), None for an API profile."""
+        return next((s.web for s in self.standards.values() if s.web is not None), None)
+
     def summary(self) -> dict[str, Any]:
         """The profile part of results.json."""
         return {
@@ -146,6 +178,9 @@ class Profile:
 
 
 def _standard_summary(s: Standard) -> dict[str, Any]:
+    if s.web is not None:  # no OpenAPI: the criteria's text and the checking engine
+        return {"api": s.api, "name": s.name, "version": s.version, "url": s.web.url,
+                "sha256": None, "engine": dict(s.web.engine)}
     if s.from_target:  # filled in by the run with what the target published
         return {"api": s.api, "name": s.name, "version": s.version, "url": "", "sha256": None,
                 "from_target": True}
@@ -182,6 +217,9 @@ def _parse_profile(text: str, source: str, _including: tuple[str, ...]) -> Profi
     validate_with_schema(doc, _schema(), ProfileError, "profile")
     profile = _build(doc, hashlib.sha256(text.encode("utf-8")).hexdigest())
     _check_references(profile, doc)
+    from .gemma import check_profile_gemma  # the GEMMA map: certified standards must exist
+
+    check_profile_gemma(profile.gemma, doc.where)
     for i, inc in enumerate(doc.data.get("includes", [])):
         _include(profile, inc, doc.where(["includes", i]), (*_including, profile.id))
     return profile
@@ -304,8 +342,8 @@ def _check_requirement_forms(doc: YamlDocument) -> None:
             )
 
 
-def _pinned(d: dict[str, Any]) -> PinnedSpec:
-    if d.get("from_target"):
+def _pinned(d: dict[str, Any] | None) -> PinnedSpec:
+    if d is None or d.get("from_target"):
         return PinnedSpec(url="", sha256="", file="")
     return PinnedSpec(url=d["url"], sha256=d["sha256"], file=d["file"])
 
@@ -314,13 +352,16 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
     d = doc.data
     standards = {
         api: Standard(
-            api=api, name=s["name"], version=str(s["version"]), openapi=_pinned(s["openapi"]),
-            role=s.get("role", "tested"),
+            api=api, name=s["name"], version=str(s["version"]),
+            openapi=_pinned(s.get("openapi")), role=s.get("role", "tested"),
             refs=[RefMapping(r["ref"], PinnedSpec(r["url"], r["sha256"], r["file"]))
                   for r in s.get("refs", [])],
             depends=list(s.get("depends", [])), operations=list(s.get("operations", [])),
-            from_target=bool(s["openapi"].get("from_target")),
+            from_target=bool((s.get("openapi") or {}).get("from_target")),
             excluded=dict(s.get("excluded", {})),
+            web=WebStandard(url=s["web"]["url"], engine=dict(s["web"]["engine"]),
+                            not_exercised=s["web"]["not_exercised"],
+                            needs_review=s["web"]["needs_review"]) if "web" in s else None,
         )
         for api, s in d["standards"].items()
     }
@@ -329,18 +370,23 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
     }
     requirements = []
     for r in d["requirements"]:
-        checks: list[SchemathesisCheck | SuiteCheck] = []
+        checks: list[SchemathesisCheck | SuiteCheck | AxeCheck] = []
         for c in r.get("checks", []):
             if "schemathesis" in c:
                 s = c["schemathesis"]
                 ops = tuple(s["operations"]) if "operations" in s else None
                 checks.append(SchemathesisCheck(s["api"], tuple(s["checks"]), ops,
                                                 bool(s.get("when_applied", False))))
+            elif "axe" in c:
+                checks.append(AxeCheck(tuple(c["axe"]["rules"])))
             else:
                 checks.append(SuiteCheck(c["suite"]))
+        reason = r.get("not_tested")
         requirements.append(Requirement(
             id=r["id"], level=r["level"], class_=r["class"], title=r["title"], source=r["source"],
-            checks=checks, not_tested=r.get("not_tested"), owns=tuple(r.get("owns", ())),
+            checks=checks, not_tested=reason["en"] if isinstance(reason, dict) else reason,
+            not_tested_text=dict(reason) if isinstance(reason, dict) else None,
+            owns=tuple(r.get("owns", ())),
         ))
     return Profile(
         id=d["id"], title=d["title"], version=str(d["version"]), gemma=d["gemma"],
@@ -369,11 +415,20 @@ def _check_references(profile: Profile, doc: YamlDocument) -> None:
                 "never be exercised; add a check that always runs (e.g. a suite test)")
         for j, check in enumerate(req.checks):
             cwhere = doc.where(["requirements", i, "checks", j])
+            if (profile.web is None) == isinstance(check, AxeCheck):
+                raise ProfileError(
+                    f"{cwhere}: requirement '{req.id}': "
+                    + ("axe checks need a standard with 'web' (pages in a browser)"
+                       if profile.web is None else "a web profile runs axe checks only"))
             if isinstance(check, SchemathesisCheck):
                 _check_schemathesis(profile, req, check, cwhere)
-            else:
+            elif isinstance(check, SuiteCheck):
                 _check_suite(req, check, cwhere)
     _check_spec_gaps(profile, doc)
+    web = [api for api, std in profile.standards.items() if std.web is not None]
+    if web and (len(profile.standards) > 1 or doc.data.get("includes")):
+        raise ProfileError(f"{doc.where(['standards', web[0]])}: a web profile has one "
+                           "standard (its 'web' one) and includes no other profile")
     if not any(c.required for c in profile.classes.values()):
         raise ProfileError(f"{doc.where(['classes'])}: at least one class must be required: true")
     for api, std in profile.standards.items():

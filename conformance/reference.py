@@ -1,8 +1,10 @@
-"""The embedded reference supplier, started on loopback for `run` and `serve-reference`.
+"""The embedded references, started on loopback for `run` and `serve-reference`.
 
-The supplier itself lives in ``fixtures/`` (package ``conformance_fixtures``); this
-module only finds its specs (through the same pinned-spec resolution as a run)
-and hands it credentials.
+The reference supplier (the ZGW provider APIs) and the reference consumer (the receiving side
+of notifications) live in ``fixtures/`` (package ``conformance_fixtures``); this module only
+finds the supplier's specs (through the same pinned-spec resolution as a run), hands each its
+credentials, and picks the one a profile tests: a profile that tests the API ``webhook`` (a
+notification consumer, e.g. nrc-ontvangen-1.0) gets the consumer, every other the supplier.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .profiles import load_profile
+from .profiles import Profile, load_profile
 from .specs import SpecResolver
-from .targets import AuthConfig, ExtraClient, Supplier, Target
+from .targets import AUTHORIZATION, AuthConfig, ExtraClient, Supplier, Target
 
 DEFAULT_CLIENT_ID = "conformance"
 DEFAULT_SECRET = "reference-secret-change-me"
@@ -36,6 +38,8 @@ SPEC_PROFILES: dict[str, str] = {
 APIS = tuple(SPEC_PROFILES)
 #: the lists outside the ZGW APIs it also serves (conformance.external_lists reads them)
 LIST_APIS = ("selectielijst", "referentielijsten")
+#: the API name under which a profile tests a notification consumer's webhook
+CONSUMER_API = "webhook"
 
 
 def reference_spec_paths(resolver: SpecResolver) -> dict[str, Path]:
@@ -86,3 +90,51 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
             # it delivers notifications on loopback within milliseconds
             notifications={"wait_s": EMBEDDED_NOTIFICATION_WAIT_S},
         )
+
+
+def tests_a_consumer(profile: Profile) -> bool:
+    """Whether the profile certifies a notification consumer (its tested API is ``webhook``)."""
+    return any(s.api == CONSUMER_API for s in profile.tested_standards())
+
+
+def consumer_defects() -> dict[str, str]:
+    from conformance_fixtures.reference_consumer import DEFECTS
+
+    return dict(DEFECTS)
+
+
+def defects_for(profile: Profile) -> dict[str, str]:
+    """The defect switches of the reference the profile certifies by default."""
+    return consumer_defects() if tests_a_consumer(profile) else defects()
+
+
+@contextmanager
+def embedded_consumer_target(defect_names: frozenset[str] = frozenset()) -> Iterator[Target]:
+    """Start the reference consumer with a fresh random Authorization value; yield its target:
+    the webhook as ``apis.webhook``, that value as auth, and the kanalen it consumes."""
+    from conformance_fixtures.reference_consumer import ReferenceConsumer
+
+    with ReferenceConsumer(defects=defect_names) as consumer:
+        yield Target(
+            supplier=Supplier("Referentieconsument (ingebouwd)", "GEMMA conformance reference "
+                              "consumer", "embedded"),
+            environment="test",
+            apis={CONSUMER_API: consumer.callback_url},
+            auth=AuthConfig(AUTHORIZATION, None, consumer.auth_value, "generated"),
+            source="embedded reference consumer",
+            embedded_reference=True,
+            notifications={"kanalen": list(consumer.kanalen)},
+        )
+
+
+@contextmanager
+def embedded_for(profile: Profile, resolver: SpecResolver,
+                 defect_names: frozenset[str] = frozenset(),
+                 apis: tuple[str, ...] = APIS) -> Iterator[Target]:
+    """The embedded reference the profile certifies: the consumer or the supplier."""
+    if tests_a_consumer(profile):
+        with embedded_consumer_target(defect_names) as target:
+            yield target
+    else:
+        with embedded_target(resolver, defect_names, apis) as target:
+            yield target

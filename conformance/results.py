@@ -37,6 +37,9 @@ class Evidence:
     response: dict[str, Any] | None = None
     curl: str | None = None
     steps: list[str] = field(default_factory=list)
+    #: a web page's element that failed (axe-core): rule, impact, page, viewport, selector,
+    #: html, screenshot (a file next to results.json) and its sha256
+    element: dict[str, Any] | None = None
 
 
 @dataclass
@@ -44,7 +47,7 @@ class CheckResult:
     """One executable check as it ran for one requirement."""
 
     id: str
-    kind: Literal["schemathesis", "suite", "aspect"]
+    kind: Literal["schemathesis", "suite", "aspect", "axe"]
     outcome: Outcome
     executed: int = 0
     failures: int = 0
@@ -63,6 +66,7 @@ class RequirementResult:
     evidence: list[Evidence] = field(default_factory=list)
     message: str = ""
     not_tested: str | None = None
+    not_tested_text: dict[str, str] | None = None  # the same reason in Dutch and English
     waiver: dict[str, Any] | None = None
     # from an included profile (e.g. "adr-2.1"); None for the profile's own requirements
     part: str | None = None
@@ -72,9 +76,12 @@ class RequirementResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["class"] = data.pop("class_")
-        for key in ("part", "inherited"):  # absent rather than null: older documents stay equal
-            if data[key] is None:
+        for key in ("part", "inherited", "not_tested_text"):  # absent rather than null:
+            if data[key] is None:  # older documents stay equal
                 del data[key]
+        for item in data["evidence"]:
+            if item["element"] is None:
+                del item["element"]
         return data
 
 

@@ -19,9 +19,12 @@ from urllib.parse import urlsplit
 from .errors import TargetError
 from .redact import for_redaction, weakness
 from .safety import SafetyPolicy, policy_from_target
+from .web.site import WebSite, parse_site, site_from_url
 from .yamlfile import read_yaml, validate_with_schema
 
 DEFAULT_SECRET_ENV = "CONFORMANCE_SECRET"
+#: auth type whose secret is itself the Authorization header value (a webhook's ``auth``)
+AUTHORIZATION = "authorization"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Supplier:
 
 @dataclass(frozen=True)
 class AuthConfig:
-    type: str  # "jwt-zgw" | "none"
+    type: str  # "jwt-zgw" | "authorization" (a fixed header value, e.g. a webhook's) | "none"
     client_id: str | None = None
     secret: str | None = field(default=None, repr=False)  # never printed
     secret_source: str | None = None  # "env:NAME" or "file" (literal in the target file)
@@ -75,15 +78,20 @@ class Target:
     notifications: dict[str, Any] = field(default_factory=dict)
     #: ``options:``: Selectielijst / Referentielijsten values (conformance.external_lists)
     options: dict[str, Any] = field(default_factory=dict)
+    #: web pages to test in a browser (``web:``; profiles with a web standard)
+    web: WebSite | None = None
 
     def origins(self) -> set[str]:
-        """scheme://host:port of every API; the only places the harness may contact."""
-        return {origin_of(url) for url in self.apis.values()}
+        """scheme://host:port of every API and of the web pages; the only places the
+        harness may contact."""
+        found = {origin_of(url) for url in self.apis.values()}
+        return found | ({self.web.origin} if self.web else set())
 
     def secrets(self) -> list[str]:
         """Every secret of the target, as redaction treats it (weak ones: as credentials only)."""
-        return [for_redaction(s, self.auth.client_ids())
-                for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
+        found = [for_redaction(s, self.auth.client_ids())
+                 for s in [self.auth.secret, *(c.secret for c in self.auth.clients)] if s]
+        return found + (self.web.secrets() if self.web else [])
 
     def summary(self) -> dict[str, Any]:
         """The target part of results.json: no credential in it."""
@@ -95,6 +103,7 @@ class Target:
             "auth_type": self.auth.type,
             "client_id": self.auth.client_id,
             "embedded_reference": self.embedded_reference,
+            **({"web": self.web.summary()} if self.web else {}),
         }
 
 
@@ -115,24 +124,32 @@ def load_target_file(path: Path, environ: dict[str, str] | None = None) -> Targe
     if not isinstance(doc.data, dict):
         raise TargetError(
             f"{path}:1: a target file is a YAML mapping (supplier, environment, apis)")
+    if "apis" not in doc.data and "web" not in doc.data:
+        raise TargetError(f"{path}:1: a target file names 'apis' (the API roots an API profile "
+                          "tests) or 'web' (the pages a web profile tests), or both")
     validate_with_schema(doc, _schema(), TargetError, "target")
     d = doc.data
     auth = _auth(d.get("auth") or {"type": "none"}, doc.where(["auth"]), env)
+    web = (parse_site(d["web"], lambda p: doc.where(["web", *p]), env)
+           if "web" in d else None)
     return Target(
         supplier=Supplier(**{k: str(v) for k, v in d["supplier"].items()}),
         environment=d["environment"],
-        apis={name: a["base_url"].rstrip("/") for name, a in d["apis"].items()},
+        apis={name: a["base_url"].rstrip("/") for name, a in d.get("apis", {}).items()},
         auth=auth,
         source=str(path),
         safety=policy_from_target(d["environment"], d.get("safety"), d.get("tls")),
         notifications=dict(d.get("notifications") or {}),
         options=dict(d.get("options") or {}),
+        web=web,
     )
 
 
 def _auth(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]) -> AuthConfig:
     if a["type"] == "none":
         return AuthConfig("none")
+    if a["type"] == AUTHORIZATION:
+        return _fixed_authorization(a, where, env)
     if "client_id" not in a:
         raise TargetError(f"{where}: auth type {a['type']} needs a client_id")
     if "secret_env" in a and "secret" in a:
@@ -169,6 +186,23 @@ def _warn_weak(auth: AuthConfig, where: str) -> None:
             "the client id can sign tokens for it. Give the client a random secret of 32 "
             "or more characters. (Evidence masks this secret only where it stands as a "
             "credential, not every occurrence of the word.)", stacklevel=3)
+
+
+def _fixed_authorization(a: dict[str, Any], where: str,
+                         env: os._Environ[str] | dict[str, str]) -> AuthConfig:
+    """``type: authorization``: the exact ``Authorization`` value the supplier expects (what a
+    consumer registers as an abonnement's ``auth``), from an environment variable."""
+    name = a.get("secret_env")
+    if not name:
+        raise TargetError(f"{where}: auth type authorization needs secret_env, the environment "
+                          "variable that holds the Authorization value (e.g. 'Bearer ...')")
+    value = env.get(name)
+    if not value:
+        raise TargetError(
+            f"{where}: the Authorization value is read from environment variable {name}, which "
+            f"is not set. Set it to the value the webhook expects (export {name}='Token ...') "
+            "and run again.")
+    return AuthConfig(AUTHORIZATION, None, value, f"env:{name}")
 
 
 def _clients(a: dict[str, Any], where: str, env: os._Environ[str] | dict[str, str]
@@ -212,3 +246,11 @@ def target_from_url(url: str, api: str, *, client_id: str | None,
         auth=auth,
         source=url,
     )
+
+
+def target_from_page(url: str) -> Target:
+    """``--target URL`` for a web profile: that page at the default viewports, no login."""
+    site = site_from_url(url)
+    host = urlsplit(url).hostname or url
+    return Target(supplier=Supplier(name=host, product=host, version="unknown"),
+                  environment="test", apis={}, auth=AuthConfig("none"), source=url, web=site)

@@ -4,6 +4,7 @@ defect -> (requirements that must fail, requirements that may also fail as a dir
 consequence of the same defect). Any other MUST requirement failing is a false alarm.
 Together the tables name every switch (test_whole_runs checks it), so no switch exists that
 no whole run proves; a switch that breaks rules of two profiles may be in a table of each.
+The reference consumer (nrc-ontvangen-1.0) has its own switches and tables (CONSUMER_TABLES).
 """
 
 from __future__ import annotations
@@ -163,11 +164,37 @@ VERWERKINGEN_GROUPS: list[tuple[str, ...]] = [
     ("auth-bypass",),
 ]
 
+# -- nrc-ontvangen-1.0 (the reference consumer's switches, not the supplier's) -------------------
+NRC_ONTVANGEN: Table = {
+    # only a missing value is refused: every wrong value is also a near miss
+    "any-authorization": ({"nrc-c-004"}, {"nrc-c-005"}),
+    "missing-authorization-accepted": ({"nrc-c-003"}, set()),
+    "authorization-prefix-match": ({"nrc-c-005"}, set()),
+    "no-format-validation": ({"nrc-c-006"}, set()),
+    "answers-200": ({"nrc-c-002"}, set()),
+    "plain-text-errors": ({"nrc-c-012"}, set()),
+    "rejects-unknown-kenmerken": ({"nrc-c-007"}, {"nrc-c-001"}),  # generated kenmerken too
+    "rejects-unknown-kanaal": ({"nrc-c-008"}, set()),
+    "duplicate-conflict": ({"nrc-c-009"}, {"nrc-c-001"}),  # generated cases may repeat
+    # generated valid bodies carry extra fields, so valid data is refused as well
+    "server-error-on-unknown-field": ({"NRC-C-OAS-server-error"}, {"nrc-c-001"}),
+}
+#: switches that break a SHOULD rule only: the verdict stays conformant, the score drops
+NRC_ONTVANGEN_SHOULD: Table = {
+    "missing-authorization-401": ({"nrc-c-003-403"}, set()),
+    "no-api-version": ({"nrc-c-002-api-version"}, set()),
+    "slow-answer": ({"nrc-c-010"}, set()),
+}
+
 # -- the scope rules of zrc-1.5, ztc-1.3 and drc-1.4 (run by test_scopes on those rules alone) ----
 SCOPES: Table = {
     "zaaktype-scope-ignored": ({"zrc-006"}, set()),
     "zaak-data-unfiltered": ({"zrc-006"}, set()),
 }
+
+#: the reference consumer's switches, each in one of these
+CONSUMER_TABLES: dict[str, Table] = {"nrc-ontvangen": NRC_ONTVANGEN,
+                                     "nrc-ontvangen-should": NRC_ONTVANGEN_SHOULD}
 
 ALL_TABLES: dict[str, Table] = {
     "zaken": ZAKEN, "catalogi": CATALOGI, "documenten": DOCUMENTEN,
@@ -175,3 +202,41 @@ ALL_TABLES: dict[str, Table] = {
     "besluiten": BESLUITEN, "autorisaties": AUTORISATIES, "notificaties": NOTIFICATIES,
     "verwerkingen": VERWERKINGEN, "scopes": SCOPES,
 }
+
+
+# -- digitoegankelijk-wcag21aa (the reference web application, fixtures/web_app) ----------------
+# Not in ALL_TABLES: these are the web application's switches, not the reference supplier's
+# (test_whole_runs checks that WEB names every one of them).
+WEB: Table = {
+    "image-without-alt": ({"wcag-1.1.1"}, set()),
+    "broken-list": ({"wcag-1.3.1"}, set()),
+    "invalid-autocomplete": ({"wcag-1.3.5"}, set()),
+    "link-not-distinguishable": ({"wcag-1.4.1"}, set()),
+    "low-contrast": ({"wcag-1.4.3"}, set()),
+    "zoom-disabled": ({"wcag-1.4.4"}, set()),
+    "important-line-height": ({"wcag-1.4.12"}, set()),
+    "scroll-region-not-focusable": ({"wcag-2.1.1"}, set()),
+    "page-refresh": ({"wcag-2.2.1"}, set()),
+    "no-page-title": ({"wcag-2.4.2"}, set()),
+    "no-page-language": ({"wcag-3.1.1"}, set()),
+    "invalid-lang-part": ({"wcag-3.1.2"}, set()),
+    "field-without-label": ({"wcag-4.1.2"}, set()),
+}
+
+# What axe-core 4.12 only flags for review (reviewOnFail): the criterion stops being passed and
+# is disclosed as needing a human audit, with findings; it never fails and never passes.
+WEB_REVIEW: dict[str, set[str]] = {
+    "long-autoplay-audio": {"wcag-1.4.2"},
+    "duplicate-ids": {"wcag-4.1.2"},
+}
+
+# Switched on together: disjoint criteria by unrelated elements (never two colour defects, or
+# the page language and a part's language, in one run), so a switch that stopped working shows
+# as its criterion passing (or, for a review switch, passed instead of needing review).
+WEB_GROUPS: list[tuple[str, ...]] = [
+    ("image-without-alt", "broken-list", "invalid-autocomplete", "zoom-disabled",
+     "page-refresh", "long-autoplay-audio"),
+    ("link-not-distinguishable", "important-line-height", "scroll-region-not-focusable",
+     "no-page-title", "invalid-lang-part", "duplicate-ids"),
+    ("low-contrast", "no-page-language", "field-without-label"),
+]

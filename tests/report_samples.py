@@ -192,3 +192,15 @@ def hostile_results() -> dict[str, Any]:
     attack = f"{TITLE_ATTACK}{IMG_ATTACK}"
     return make_results(failing=True, supplier_name=f"Evil B.V. {attack}",
                         supplier_text=attack, product=f"Zaak{IMG_ATTACK}", version="1.0")
+
+
+def signed_certificate(private_key, *, failing: bool = False, supplier_name: str = NASTY,
+                       product: str = "Zaakwijzer", version: str = "4.2.0",
+                       valid_days: int = 3650) -> dict[str, Any]:
+    """A signed certificate document (valid for years, so tests do not age) of a sample run."""
+    from conformance.certify import build_certificate, sign_certificate
+
+    results = make_results(failing=failing, supplier_name=supplier_name, product=product,
+                           version=version)
+    return sign_certificate(build_certificate(results, issuer="VNG Certificering",
+                                              valid_days=valid_days), private_key)

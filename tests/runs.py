@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conformance.engine.execute import RunOptions, execute
 from conformance.profiles import load_profile
-from conformance.reference import APIS, embedded_target
+from conformance.reference import APIS, embedded_for
 from conformance.results import RunResult
 
 SEED = 20261128
@@ -22,10 +22,36 @@ SEED = 20261128
 CORE_APIS = ("zaken", "catalogi", "documenten")
 
 
+WEB_PROFILE = "digitoegankelijk-wcag21aa"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_chromium() -> None:
+    """Web runs need Debian's Chromium: skipped where it is absent, a failure in CI."""
+    import os
+
+    import pytest
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing; CI installs Debian's chromium")
+        pytest.skip("/usr/bin/chromium is absent; apt-get install -y chromium")
+
+
+def certify_web(out_dir: Path, *defects: str) -> RunResult:
+    """The accessibility profile against the embedded reference web application."""
+    from conformance.web.reference import embedded_web_target
+
+    require_chromium()
+    with embedded_web_target(frozenset(defects)) as target:
+        return execute(load_profile(WEB_PROFILE), target,
+                       RunOptions(seed=SEED, budget="quick", out_dir=out_dir, resolver=None))
+
+
 def certify(profile_id: str, resolver, out_dir: Path, *defects: str,
             apis: tuple[str, ...] = APIS) -> RunResult:
-    profile = load_profile(profile_id)
-    with embedded_target(resolver, frozenset(defects), apis) as target:
+    profile = load_profile(profile_id)  # the reference supplier, or the consumer it tests
+    with embedded_for(profile, resolver, frozenset(defects), apis) as target:
         return execute(profile, target, RunOptions(seed=SEED, budget="quick", out_dir=out_dir,
                                                    resolver=resolver))
 
@@ -61,4 +87,17 @@ def assert_defect(result: RunResult, defect: str, must_fail: set[str],
         f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
     for req in result.requirements:
         if req.id in must_fail:
+            assert req.evidence, f"{req.id} failed without evidence"
+
+
+def assert_should_defect(result: RunResult, defect: str, should_fail: set[str]) -> None:
+    """A SHOULD rule broken: still conformant, exactly those SHOULD requirements failed (with
+    evidence), no MUST requirement failed or undecided."""
+    assert result.verdict == "conformant", (defect, result.verdict, result.verdict_reason)
+    assert counted(result, "failed") == set() and counted(result, "error") == set(), defect
+    assert counted(result, "failed", "SHOULD") == should_fail, (
+        f"{defect}: expected SHOULD {sorted(should_fail)} to fail, got "
+        f"{sorted(counted(result, 'failed', 'SHOULD'))}")
+    for req in result.requirements:
+        if req.id in should_fail:
             assert req.evidence, f"{req.id} failed without evidence"

@@ -13,7 +13,8 @@ from conftest import run_cli
 from conformance.coverage import GROUPED_RULES, OFFICIAL_RULES, official_rule_ids
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
-RULE = re.compile(r"^([a-z]+-\d{3})(-[a-z][a-z0-9-]*)?$")  # zrc-007, zrc-007-scope
+#: zrc-007, zrc-007-scope; nrc-c-003, nrc-c-003-403 (the receiving side of notifications)
+RULE = re.compile(r"^([a-z]+(?:-[a-z]+)?-\d{3})(-[a-z0-9][a-z0-9-]*)?$")
 
 
 def _rule_requirements(path: Path) -> dict[str, list[dict]]:
@@ -49,6 +50,8 @@ def test_official_rule_catalogue():
     vwl = {i for i in ids if i.startswith("vwl-")}
     assert len(vwl) == 36 and {"vwl-001", "vwl-012", "vwl-020", "vwl-043"} <= vwl
     assert not {"vwl-013", "vwl-019", "vwl-044"} & vwl
+    # the numbered rules of the receiving side of notifications (consumer facts §5)
+    assert {f"nrc-c-{n:03d}" for n in range(1, 15)} <= set(ids)
 
 
 def test_coverage_json_matches_the_profile_files():

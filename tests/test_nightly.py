@@ -309,6 +309,137 @@ def browser_page():
         browser.close()
 
 
+# --- feeding the public register ------------------------------------------------------------
+def _register_with_certificates(folder: Path, names: list[str]) -> tuple[Path, Path, dict]:
+    """A register holding one signed nightly-mini certificate per supplier; its key pair."""
+    from report_samples import make_results
+
+    from conformance.certify import build_certificate, generate_keypair, sign_certificate
+
+    private, public = generate_keypair(folder / "register-keys")
+    register, ids = folder / "register", {}
+    for name in names:
+        results = make_results(supplier_name=name, product=f"{name} Zaken", version="1")
+        results["profile"]["id"] = PROFILE_ID
+        document = sign_certificate(build_certificate(results, issuer="Regio Test",
+                                                      valid_days=3650), private)
+        path = folder / f"{name}-certificate.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        assert main(["register", "add", str(path), "--register", str(register),
+                     "--key", str(private)]) == 0
+        ids[name] = document["certificate"]["id"]
+    return register, private, ids
+
+
+def test_nightly_suspends_exactly_the_regressed_certificate_and_lifts_it(suppliers, tmp_path,
+                                                                         capsys):
+    """Window 2: initech passes on the first night, breaks, is at risk after the second
+    and suspended after the third, a nightly over all three suppliers, which suspends its
+    certificate in the register and no other; repaired, the suspension is lifted. (Only
+    the third night checks all three, to keep the test short.)"""
+    names = ["acme", "globex", "initech"]
+    register, key, ids = _register_with_certificates(tmp_path, names)
+    for name in names:
+        suppliers.start(name)
+
+    def registry(*members: str) -> Path:
+        entries = [_entry(n, f", certificates: {{{PROFILE_ID}: {{id: {ids[n]}}}}}")
+                   for n in members]
+        return write_registry(tmp_path, "registry.yaml", entries, extra="status: {window: 2}\n")
+
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+
+    def night(nightly_id: str, *members: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(["nightly", str(registry(*members)), "--db", db, "--out",
+                     str(tmp_path / "site"), "--nightly-id", nightly_id, "--concurrency", "3",
+                     "--no-dashboard", "--register", str(register), "--register-key", str(key)])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    def entries() -> list[dict]:
+        lines = (register / "log.jsonl").read_text("utf-8").splitlines()
+        return [json.loads(line) for line in lines][len(names):]  # after the three adds
+
+    assert night("n1", "initech")[0] == 0
+    suppliers.start("initech", "no-api-version")  # MUST ADR-version-header fails from now on
+    assert night("n2", "initech")[0] == 1 and entries() == []  # at risk: the grace night
+    code, printed = night("n3", *names)
+    assert code == 0, printed  # no new regression
+    suspended = entries()
+    assert [(e["type"], e["certificate"]) for e in suspended] == [("suspend", ids["initech"])]
+    data = suspended[0]["data"]
+    assert (data["source"], data["nightly"], data["supplier"]) == ("nightly", "n3", "initech")
+    assert data["reason"] == ("Nachtelijke controle n3: 2 nachten op rij geen conformiteit voor "
+                              "profiel nightly-mini; niet gehaald: ADR-version-header")
+    assert f"register: suspend {ids['initech']} (initech, {PROFILE_ID})" in printed
+    public = str(key.with_name("public.pem"))
+    assert main(["register", "verify", "--register", str(register), "--trust", public]) == 0
+    certificate = str(tmp_path / "initech-certificate.json")
+    assert main(["verify", certificate, "--trust", public, "--register", str(register)]) == 1
+    assert main(["verify", str(tmp_path / "acme-certificate.json"), "--trust", public,
+                 "--register", str(register)]) == 0
+
+    suppliers.start("initech")  # repaired: one conformant night makes it valid again
+    assert night("n4", "initech")[0] == 0
+    assert [(e["type"], e["certificate"], e["data"]["nightly"]) for e in entries()] == [
+        ("suspend", ids["initech"], "n3"), ("unsuspend", ids["initech"], "n4")]
+    assert main(["verify", certificate, "--trust", public, "--register", str(register)]) == 0
+
+
+def test_register_feed_writes_each_change_once_and_lifts_only_its_own(tmp_path):
+    """Without runs: changes as the status rule gives them, applied twice (a resumed
+    nightly), and a suspension by the register keeper that the nightly must not lift."""
+    from conformance.nightly.register_feed import RegisterFeed
+    from conformance.nightly.status import Change
+    from conformance.register.folder import change_status, open_register
+
+    register, key, ids = _register_with_certificates(tmp_path, ["acme", "globex"])
+    write_target(tmp_path, "acme", "http://127.0.0.1:9/zaken/api/v1")
+    write_target(tmp_path, "globex", "http://127.0.0.1:9/zaken/api/v1")
+    registry = load_registry(write_registry(tmp_path, "r.yaml", [
+        _entry(n, f", certificates: {{{PROFILE_ID}: {{id: {ids[n]}}}}}")
+        for n in ("acme", "globex")]))
+    logged: list[str] = []
+    feed = RegisterFeed(register, key, registry, registry.pairs(), window=3, lang="en",
+                        log=logged.append)
+    run = _run(3, "not_conformant", ADR_version_header="failed")
+
+    def change(supplier: str, before: str, after: str) -> Change:
+        return Change(supplier, PROFILE_ID, [], [], before, after, None, run)
+
+    feed.apply(change("acme", AT_RISK, SUSPENDED), "n3")
+    feed.apply(change("acme", AT_RISK, SUSPENDED), "n3")  # the resumed attempt
+    feed.apply(change("acme", VALID, AT_RISK), "n3")  # no register entry for this
+    change_status(open_register(register), ids["globex"], "suspend", key, "by hand")
+    feed.apply(change("globex", SUSPENDED, VALID), "n4")  # not the nightly's suspension
+    feed.apply(change("acme", SUSPENDED, VALID), "n4")
+    log = [json.loads(line) for line in (register / "log.jsonl").read_text().splitlines()]
+    assert [(e["type"], e["certificate"], e["data"]["source"]) for e in log[2:]] == [
+        ("suspend", ids["acme"], "nightly"), ("suspend", ids["globex"], "manual"),
+        ("unsuspend", ids["acme"], "nightly")]
+    assert log[2]["data"]["reason"] == ("Nightly checks n3: 3 nights in a row without "
+                                        "conformance for profile nightly-mini; not met: "
+                                        "ADR-version-header")
+    assert feed.errors == []
+
+
+def test_nightly_refuses_a_registry_certificate_the_register_lacks(tmp_path, capsys):
+    register, key, ids = _register_with_certificates(tmp_path, ["acme"])
+    write_target(tmp_path, "acme", "http://127.0.0.1:9/zaken/api/v1")
+    write_target(tmp_path, "globex", "http://127.0.0.1:9/zaken/api/v1")
+    path = write_registry(tmp_path, "r.yaml", [
+        _entry("acme", f", certificates: {{{PROFILE_ID}: {{id: {ids['acme']}}}}}"),
+        _entry("globex", f", certificates: {{{PROFILE_ID}: {{id: CERT-2026-017}}}}")])
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert main(["nightly", str(path), "--db", db, "--register", str(register),
+                 "--register-key", str(key)]) == 2
+    assert "certificate 'CERT-2026-017' is not in the register" in capsys.readouterr().err
+    assert main(["nightly", str(path), "--db", db, "--register", str(register)]) == 2
+    assert "--register and --register-key go together" in capsys.readouterr().err
+    assert open_store(db).runs() == []  # nothing ran
+
+
 # --- resume -------------------------------------------------------------------------------
 def test_killed_nightly_resumes_without_losing_or_duplicating(tmp_path, monkeypatch):
     """SIGKILL mid-nightly, start it again: the finished run is kept, the rest is run once."""

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import json
 import stat
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conformance.certify import (
     CertifyError,
     build_certificate,
     canonical_json,
+    certificate_id,
     generate_keypair,
     key_fingerprint,
     key_fingerprint_of_file,
@@ -26,6 +28,7 @@ from conformance.certify import (
     verify_document,
 )
 from conformance.report.certificate import render_certificate
+from conformance.report.i18n import t
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 1)
@@ -89,6 +92,30 @@ def test_build_certificate_fields(signed):
     assert cert["profile_sha256"] == results["profile"]["sha256"]
     assert set(cert["spec_sha256"]) == {"zaken", "catalogi"}
     assert signed["signature"]["algorithm"] == "Ed25519"
+
+
+def test_each_certificate_has_its_own_signed_id(signed, keys):
+    cert_id = certificate_id(signed)
+    assert str(uuid.UUID(cert_id, version=4)) == cert_id
+    again = build_certificate(not_conformant_results(), issuer="VNG Certificering", now=NOW)
+    assert certificate_id(again) != cert_id  # same results, another certificate
+    assert cert_id in render_certificate(signed)  # printed on the page
+    doc = copy.deepcopy(signed)
+    doc["certificate"]["id"] = str(uuid.uuid4())  # the id is covered by the signature
+    assert _failed(verify_document(doc, [keys[1]], today=TODAY)) == {"signature"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_certificate_made_before_ids_still_verifies(keys, tmp_path, lang):
+    document = build_certificate(not_conformant_results(), issuer="VNG Certificering", now=NOW)
+    del document["certificate"]["id"]
+    old = sign_certificate(document, keys[0])
+    assert certificate_id(old) is None
+    page = _write(tmp_path, "certificate.html", render_certificate(old, lang=lang))
+    assert t(lang, "fact_certificate_id") not in page.read_text("utf-8")
+    for path in (page, _write(tmp_path, "certificate.json", json.dumps(old))):
+        report = verify_document(load_document(path), [keys[1]], today=TODAY)
+        assert report.ok, report.lines()
 
 
 def test_valid_days_is_configurable():

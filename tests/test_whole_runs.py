@@ -18,23 +18,43 @@ from defect_tables import (
     BESLUITEN,
     CATALOGI,
     CATALOGI_NOTIFICATIONS,
+    CONSUMER_TABLES,
     DOCUMENTEN,
     NOTIFICATIES,
     NOTIFICATIONS,
+    NRC_ONTVANGEN,
+    NRC_ONTVANGEN_SHOULD,
     VERWERKINGEN,
     VERWERKINGEN_GROUPS,
+    WEB,
+    WEB_GROUPS,
+    WEB_REVIEW,
     ZAKEN,
     ZAKEN_GROUPS,
     Table,
 )
-from runs import CORE_APIS, SEED, assert_clean, assert_defect, certify
+from runs import (
+    CORE_APIS,
+    SEED,
+    assert_clean,
+    assert_defect,
+    assert_should_defect,
+    certify,
+    certify_web,
+    require_chromium,
+)
 
-from conformance.reference import APIS, defects
+from conformance.profiles import load_profile
+from conformance.reference import APIS, consumer_defects, defects
 
-#: every profile the reference supplier serves, each certified with all its APIs
-PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vwl-0.9"]
+#: every profile the reference supplier serves, each certified with all its APIs, and the
+#: receiving side of notifications, certified on the reference consumer
+PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vwl-0.9",
+            "nrc-ontvangen-1.0"]
+#: the profiles certified on the reference consumer (its own defect switches)
+CONSUMER_PROFILES = {"nrc-ontvangen-1.0"}
 #: profiles whose runs make nothing the API cannot delete again (no published types)
-FULLY_CLEANED = {"nrc-1.0", "vwl-0.9"}
+FULLY_CLEANED = {"nrc-1.0", "vwl-0.9", "nrc-ontvangen-1.0"}
 FULL_CLEANUP = re.compile(r"cleanup: (\d+) of \1 objects the run created were removed")
 
 
@@ -79,6 +99,8 @@ DEFECT_RUNS: list[DefectRun] = [
     *_alone("ac-1.0", AUTORISATIES),
     *_alone("nrc-1.0", NOTIFICATIES),
     *(DefectRun("vwl-0.9", group, VERWERKINGEN, VWL_APIS) for group in VERWERKINGEN_GROUPS),
+    # each alone: its switches change one answer of one small webhook, runs take seconds
+    *_alone("nrc-ontvangen-1.0", NRC_ONTVANGEN),
 ]
 
 
@@ -96,10 +118,19 @@ def test_tables_name_every_switch():
 def test_defect_runs_cover_the_tables_once():
     ran = [(run.profile, d) for run in DEFECT_RUNS for d in run.defects]
     assert len(ran) == len(set(ran))  # no run twice
-    assert {d for _, d in ran} == set(defects()) - set(ALL_TABLES["scopes"])
+    assert {d for p, d in ran if p not in CONSUMER_PROFILES} == (
+        set(defects()) - set(ALL_TABLES["scopes"]))
     assert {run.profile for run in DEFECT_RUNS} == set(PROFILES)
     assert {d for run in DEFECT_RUNS if run.profile == "vwl-0.9" for d in run.defects} == \
         set(VERWERKINGEN)
+
+
+def test_consumer_tables_name_every_consumer_switch_once():
+    tables = [set(t) for t in CONSUMER_TABLES.values()]
+    assert set().union(*tables) == set(consumer_defects())
+    assert sum(len(t) for t in tables) == len(consumer_defects())
+    ran = {d for run in DEFECT_RUNS if run.profile in CONSUMER_PROFILES for d in run.defects}
+    assert ran == set(NRC_ONTVANGEN)
 
 
 def test_grouped_defects_break_disjoint_requirements():
@@ -133,3 +164,104 @@ def test_each_defect_fails_exactly_its_requirements(resolver, tmp_path, run):
         besluit = next(r for r in result.requirements if r.id == "zrc-021-besluit")
         assert besluit.outcome == "skipped", (besluit.outcome, besluit.message)
         assert besluit.not_tested.startswith("not applicable: the target has no Besluiten API")
+
+
+# -- the accessibility profile against the reference web application -------------------------
+#: the one criterion with axe-core rules that a conformant page cannot exercise: its rules
+#: (blink, marquee) match only elements that fail it when shown
+UNEXERCISABLE = {"wcag-2.2.2"}
+
+
+def _web_touched(defect: str) -> set[str]:
+    return WEB[defect][0] if defect in WEB else WEB_REVIEW[defect]
+
+
+def test_web_tables_name_every_switch():
+    from conformance_fixtures.web_app import DEFECTS, REVIEW_DEFECTS
+
+    assert set(WEB) == set(DEFECTS) and set(WEB_REVIEW) == set(REVIEW_DEFECTS)
+    for name, (must, may) in WEB.items():  # the table says what the switch itself declares
+        assert must == {f"wcag-{DEFECTS[name][0]}"} and may == set(), name
+    for name, criteria in WEB_REVIEW.items():
+        assert criteria == {f"wcag-{REVIEW_DEFECTS[name][0]}"}, name
+    grouped = [d for group in WEB_GROUPS for d in group]
+    assert sorted(grouped) == sorted([*WEB, *WEB_REVIEW])  # every switch runs, once
+    for group in WEB_GROUPS:
+        touched = [_web_touched(d) for d in group]
+        assert sum(map(len, touched)) == len(set().union(*touched)), group
+
+
+@pytest.mark.slow
+def test_clean_reference_web_app_is_conformant_for_every_decidable_criterion(tmp_path, cli):
+    """The README's command certifies the embedded web application: every criterion with an
+    axe-core rule that a conformant page can exercise passes; the others are disclosed."""
+    import json
+
+    require_chromium()
+    profile = load_profile("digitoegankelijk-wcag21aa")
+    run = cli("run", "--profile", "digitoegankelijk-wcag21aa", "--seed", str(SEED),
+              "--out", str(tmp_path))
+    assert run.code == 0, run.stdout + run.stderr
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert data["verdict"] == "conformant"
+    outcomes = {r["id"]: r for r in data["requirements"]}
+    with_rules = {r.id for r in profile.requirements if r.checks}
+    passed = {i for i, r in outcomes.items() if r["outcome"] == "passed"}
+    assert passed == with_rules - UNEXERCISABLE, sorted(with_rules - passed)
+    for rid in UNEXERCISABLE:  # disclosed as not exercised: never passed
+        assert outcomes[rid]["outcome"] == "skipped"
+        assert outcomes[rid]["not_tested_text"] == profile.web.not_exercised
+    human = [r for r in data["requirements"] if not r["checks"]]
+    assert len(human) == 31 and all(r["outcome"] == "skipped" and r["not_tested_text"]["nl"]
+                                    .startswith("Menselijke toets nodig") for r in human)
+    for rid in passed:  # each passed criterion: a rule that applied and passed, none failed
+        checks = outcomes[rid]["checks"]
+        assert any(c["outcome"] == "passed" and c["executed"] > 0 for c in checks), rid
+        assert all(c["outcome"] in ("passed", "skipped") for c in checks), rid
+    assert data["findings"] == []  # nothing left to review by hand on the clean app
+    assert data["run"]["notes"][0].startswith("14 of 14 page views checked")
+    assert data["run"]["requests"] > 14 and not (tmp_path / "screenshots").exists()
+    page = (tmp_path / "certificate.html").read_text(encoding="utf-8")
+    assert "Wat deze automatische test wel en niet laat zien" in page
+    assert ('<tr data-count="passed"><td>Automatisch gehaald (geen fout gevonden)</td><td>18<'
+            in page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", WEB_GROUPS, ids="+".join)
+def test_each_web_defect_fails_exactly_its_criterion(tmp_path, group):
+    """Each failing switch fails its criterion (evidence: the element, the page, an outlined
+    screenshot) and nothing else; each review switch takes its criterion's pass away."""
+    import hashlib
+
+    profile = load_profile("digitoegankelijk-wcag21aa")
+    must_fail = set().union(*(WEB[d][0] for d in group if d in WEB))
+    reviewed = set().union(*(WEB_REVIEW[d] for d in group if d in WEB_REVIEW))
+    result = certify_web(tmp_path, *group)
+    assert_defect(result, "+".join(group), must_fail, set())
+    outcomes = {r.id: r for r in result.requirements}
+    for rid in must_fail:
+        rules = {c.id.removeprefix("axe:") for c in outcomes[rid].checks if c.outcome == "failed"}
+        shots = [e.element for e in outcomes[rid].evidence if "screenshot" in e.element]
+        assert shots, f"{rid}: no evidence with a screenshot"
+        for element in (e.element for e in outcomes[rid].evidence):
+            assert element["rule"] in rules and element["html"].startswith("<"), element
+            assert element["viewport"] in ("desktop 1280×800", "mobile 375×667")
+        for element in shots:
+            shot = (tmp_path / element["screenshot"]).read_bytes()
+            assert shot[:3] == b"\xff\xd8\xff"  # a JPEG
+            assert hashlib.sha256(shot).hexdigest() == element["screenshot_sha256"]
+    for rid in reviewed:  # never failed, never passed: a human audit, with findings
+        assert outcomes[rid].outcome == "skipped", (rid, outcomes[rid].message)
+        assert outcomes[rid].not_tested_text == profile.web.needs_review
+    flagged = {f["message"].split(":")[0] for f in result.findings}
+    assert flagged == {rid.removeprefix("wcag-") for rid in reviewed}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("defect", sorted(NRC_ONTVANGEN_SHOULD))
+def test_each_should_defect_fails_only_its_should_rule(resolver, tmp_path, defect):
+    """A consumer that breaks only what the NRCs in use need (not the standard's text) stays
+    conformant; its SHOULD rule fails, with evidence, and nothing else does."""
+    result = certify("nrc-ontvangen-1.0", resolver, tmp_path, defect)
+    assert_should_defect(result, defect, NRC_ONTVANGEN_SHOULD[defect][0])

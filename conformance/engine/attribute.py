@@ -74,7 +74,8 @@ def _requirement(profile: Profile, req: Requirement, contract: dict[str, Contrac
                  routed: dict[str, _Routed]) -> RequirementResult:
     result = RequirementResult(id=req.id, level=req.level, class_=req.class_, title=req.title,
                                source=req.source, outcome="skipped", not_tested=req.not_tested,
-                               part=req.part, inherited=req.inherited)
+                               not_tested_text=req.not_tested_text, part=req.part,
+                               inherited=req.inherited)
     if req.not_tested is not None:
         result.message = f"not tested: {req.not_tested}"
         return result

@@ -209,8 +209,9 @@ class VerwerkingenAdapter(DataAdapter):
                 params[name] = self.log.create(self.log.body(self.person))["actieId"]
                 return True
             return False
-        if operation == "verwerktobject_read":
-            objects = self.shared.get("verwerkteObjecten") or [{}]
+        if operation == "verwerktobject_read":  # as the action holds them now (a PUT of
+            current = self._known(self.shared["url"]) or self.shared  # another case may
+            objects = current.get("verwerkteObjecten") or [{}]        # have replaced them)
             if objects[0].get("verwerktObjectId"):
                 params[name] = objects[0]["verwerktObjectId"]
                 return True
@@ -229,6 +230,10 @@ class VerwerkingenAdapter(DataAdapter):
                     body[name] = known[name]
             if body.get("vertrouwelijkheid") == "opgeheven" != known.get("vertrouwelijkheid"):
                 body["vertrouwelijkheid"] = known.get("vertrouwelijkheid") or "normaal"
+            if path_url(case) == self.shared["url"]:
+                # the Inzage API's reads point at this action: once it was confidential it
+                # would stay hidden from them (vwl-037), so it stays normaal
+                body["vertrouwelijkheid"] = "normaal"
             body["verwerkteObjecten"] = [dict(o) for o in known.get("verwerkteObjecten") or []]
 
     def _fresh_verwerking(self) -> str:

@@ -54,6 +54,10 @@ def _now() -> str:
 
 def execute(profile: Profile, target: Target, options: RunOptions,
             progress: Callable[[str], None] = lambda _msg: None) -> RunResult:
+    if profile.web is not None:  # web pages in a browser, not an API: conformance.web
+        from ..web.run import execute_web
+
+        return execute_web(profile, target, options, progress)
     started_at, t0 = _now(), time.monotonic()
     missing = [s.api for s in profile.tested_standards() if s.api not in target.apis]
     if missing:

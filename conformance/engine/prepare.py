@@ -47,8 +47,9 @@ PREPARERS: dict[str, str] = {
     "notificaties": "conformance.engine.data_notificaties:prepare_notificaties",
     "vwl-bewerking": "conformance.engine.data_verwerkingen:prepare_verwerkingen",
     "vwl-inzage": "conformance.engine.data_verwerkingen:prepare_verwerkingen",
+    "webhook": "conformance.engine.data_webhook:prepare_webhook",  # a notification consumer
 }
-NEEDS_NO_CATALOGI = {"notificaties", "vwl-bewerking", "vwl-inzage"}
+NEEDS_NO_CATALOGI = {"notificaties", "vwl-bewerking", "vwl-inzage", "webhook"}
 
 
 def prepare(profile: Profile, clients: dict[str, ApiClient], seed: int,

@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     nightly.add_argument("--offline", action="store_true", help="never download specs")
     nightly.add_argument("--no-dashboard", action="store_true",
                          help="skip writing OUT/index.html (e.g. on all but one shard)")
+    nightly.add_argument("--register", type=Path, metavar="DIR", help="public register to "
+                         "feed: a suspended certificate gets a suspend entry, a recovered one "
+                         "an unsuspend entry (needs --register-key)")
+    nightly.add_argument("--register-key", type=Path, metavar="PEM",
+                         help="the register's private key")
     nightly.set_defaults(func=_cmd_nightly)
 
     history = sub.add_parser("history", help="past nightly runs, regressions and certificate "
@@ -65,6 +70,9 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
 
     if args.concurrency < 1:
         raise UsageError("--concurrency must be 1 or more")
+    if (args.register is None) != (args.register_key is None):
+        raise UsageError("--register and --register-key go together: the register's entries "
+                         "are signed with its key")
     registry = load_registry(args.registry)
     shard = parse_shard(args.shard)
     store = open_store(args.db)
@@ -72,7 +80,8 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
         options = NightlyOptions(out=args.out.resolve(), budget=args.budget, shard=shard,
                                  concurrency=args.concurrency, nightly_id=args.nightly_id,
                                  webhooks=args.webhook, lang=args.lang, spec_dir=args.spec_dir,
-                                 offline=args.offline)
+                                 offline=args.offline, register=args.register,
+                                 register_key=args.register_key)
         try:
             summary = run_nightly(registry, store, options,
                                   log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -96,6 +105,8 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     for change in summary.unchecked:
         print(f"UNCHECKED  {change.supplier} {change.profile}: {change.run.outcome}: "
               f"{change.run.reason}")
+    for error in summary.register_errors:
+        print(f"REGISTER   {error}")
     failed = [n for n in summary.notifications if not n["delivered"]]
     print(f"nightly {summary.nightly_id}: {len(summary.changes)} of {summary.pairs} pair(s) "
           f"done ({summary.skipped} from an earlier attempt), {len(summary.regressions)} "

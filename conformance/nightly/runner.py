@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_CONFORMANT, EXIT_INCOMPLETE, EXIT_NOT_CONFORMANT
+from .register_feed import RegisterFeed
 from .registry import Pair, Registry
 from .shard import ALL, Shard, select
 from .status import Change, change_of
@@ -48,6 +49,8 @@ class NightlyOptions:
     spec_dir: str | None = None
     offline: bool = False
     webhook_options: dict[str, Any] = field(default_factory=dict)
+    register: Path | None = None  # the public register to feed (suspend / unsuspend)
+    register_key: Path | None = None
 
 
 @dataclass
@@ -58,6 +61,7 @@ class NightlySummary:
     recorded: list[RunRecord]
     changes: list[Change]  # for every run of this nightly in this shard
     notifications: list[dict[str, Any]]
+    register_errors: list[str] = field(default_factory=list)  # entries that could not be written
 
     @property
     def regressions(self) -> list[Change]:
@@ -69,10 +73,11 @@ class NightlySummary:
 
     @property
     def exit_code(self) -> int:
-        """1 a regression, else 3 a pair could not be checked, else 0 (see docs/nightly.md)."""
+        """1 a regression, else 3 a pair could not be checked or a register entry could not
+        be written, else 0 (see docs/nightly.md)."""
         if self.regressions:
             return EXIT_NOT_CONFORMANT
-        if self.unchecked:
+        if self.unchecked or self.register_errors:
             return EXIT_INCOMPLETE
         return EXIT_CONFORMANT
 
@@ -96,9 +101,17 @@ class _Job:
 def run_nightly(registry: Registry, store: HistoryStore, options: NightlyOptions,
                 log: Callable[[str], None] = print) -> NightlySummary:
     nightly_id = options.nightly_id or default_nightly_id(registry)
-    store.begin_nightly(nightly_id, registry.digest, _now())
     mine = select(registry.pairs(), options.shard)
+    feed: RegisterFeed | None = None
+    if options.register is not None:  # checked before anything runs
+        feed = RegisterFeed(options.register, options.register_key, registry, mine,
+                            window=registry.window, lang=options.lang, log=log)
+    store.begin_nightly(nightly_id, registry.digest, _now())
     done = store.finished_pairs(nightly_id)
+    if feed is not None and done:  # a resumed nightly: what its killed attempt may have missed
+        for change in _changes(store, nightly_id, done & {p.key for p in mine},
+                               registry.window):
+            feed.apply(change, nightly_id, change.run.artefacts if change.run else "")
     todo = [p for p in mine if p.key not in done]
     skipped = len(mine) - len(todo)
     log(f"nightly {nightly_id}: {len(mine)} pair(s) in shard {options.shard}, "
@@ -131,7 +144,7 @@ def run_nightly(registry: Registry, store: HistoryStore, options: NightlyOptions
                 record = _record(job, nightly_id, options.out, None if timed_out else code)
                 if store.record_run(record):
                     recorded.append(record)
-                    _notify(store, record, registry, nightly_id, notifier)
+                    _notify(store, record, registry, nightly_id, notifier, feed)
                 log(f"  {record.supplier:20} {record.profile:14} {record.outcome:15} "
                     f"{(record.finished_at - record.started_at).total_seconds():6.1f} s"
                     + (f"  ({record.reason})" if record.reason else ""))
@@ -142,7 +155,8 @@ def run_nightly(registry: Registry, store: HistoryStore, options: NightlyOptions
         notifications = notifier.close()
         store.record_notifications(notifications)
     changes = _changes(store, nightly_id, {p.key for p in mine}, registry.window)
-    return NightlySummary(nightly_id, len(mine), skipped, recorded, changes, notifications)
+    return NightlySummary(nightly_id, len(mine), skipped, recorded, changes, notifications,
+                          feed.errors if feed is not None else [])
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
@@ -251,9 +265,11 @@ def _last_line(run_dir: Path) -> str:
 
 
 def _notify(store: HistoryStore, record: RunRecord, registry: Registry, nightly_id: str,
-            notifier: Notifier) -> None:
+            notifier: Notifier, feed: RegisterFeed | None = None) -> None:
     history = store.runs(supplier=record.supplier, profile=record.profile)
     change = change_of(history, record, registry.window)
+    if feed is not None:
+        feed.apply(change, nightly_id, record.artefacts)
     cert = registry.certificate(record.supplier, record.profile)
     for event in events_of(change, nightly_id, record.artefacts, cert.id if cert else None):
         notifier.send(event)

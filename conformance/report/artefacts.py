@@ -31,7 +31,10 @@ class SecretLeak(ConformanceError):
 
 def write_artefacts(result: RunResult, out_dir: Path, *, lang: str = "nl",
                     sign_key: Path | None = None, valid_days: int = 365,
-                    issuer: str = ISSUER, secrets: list[str] | None = None) -> dict[str, Path]:
+                    issuer: str = ISSUER, secrets: list[str] | None = None,
+                    register_url: str | None = None) -> dict[str, Path]:
+    """``register_url``: the published register's address; the badge of a signed run then
+    links to the certificate's entry there."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"results": out_dir / "results.json"}
     data = write_results(result, paths["results"])
@@ -40,7 +43,14 @@ def write_artefacts(result: RunResult, out_dir: Path, *, lang: str = "nl",
     paths["junit"] = out_dir / "junit.xml"
     paths["junit"].write_text(render_junit(data), encoding="utf-8")
     paths["badge"] = out_dir / "badge.svg"
-    paths["badge"].write_text(render_badge(data), encoding="utf-8")
+    link = None
+    if register_url and "certificate_json" in paths:
+        from ..certify import certificate_id
+        from ..register.site import entry_url
+
+        signed = json.loads(paths["certificate_json"].read_text(encoding="utf-8"))
+        link = entry_url(register_url, certificate_id(signed) or "")
+    paths["badge"].write_text(render_badge(data, link=link), encoding="utf-8")
     report = out_dir / "report.html"
     if report.exists():
         paths["report"] = report

@@ -1,11 +1,13 @@
 """A static SVG badge: ``<profile id> | <verdict in words>``.
 
-It is a picture, nothing more: no script, no links, no fonts or images fetched from
-anywhere, built with ``xml.etree`` so the text is escaped.
+It is a picture, nothing more: no script, no fonts or images fetched from anywhere, built
+with ``xml.etree`` so the text is escaped. Its one optional link points at the
+certificate's entry in the public register (an http(s) address, nothing else).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -23,8 +25,11 @@ def _width(text: str) -> int:
     return int(len(text) * CHAR_WIDTH + 12)
 
 
-def render_badge(results: dict[str, Any], *, lang: str = "nl") -> str:
-    """The badge for a run, in ``lang`` (Dutch by default, like the certificate)."""
+def render_badge(results: dict[str, Any], *, lang: str = "nl", link: str | None = None) -> str:
+    """The badge for a run, in ``lang`` (Dutch by default, like the certificate); with
+    ``link``, clicking it opens that address (the certificate's register entry)."""
+    if link is not None and not re.match(r"(?i)^https?://[^\s\"'<>]+$", link):
+        raise ValueError(f"badge link {link!r}: only an http(s) address can be linked")
     verdict = results["verdict"]
     label = xml_text(results["profile"]["id"])[:MAX_LABEL]
     value = t(lang, f"badge_{verdict}")
@@ -33,10 +38,11 @@ def render_badge(results: dict[str, Any], *, lang: str = "nl") -> str:
     svg = ET.Element("svg", xmlns=SVG_NS, width=str(total), height="20", role="img")
     svg.set("aria-label", f"{label}: {value}")
     ET.SubElement(svg, "title").text = f"{label}: {value}"
-    ET.SubElement(svg, "rect", width=str(lw), height="20", fill=LABEL_COLOUR)
-    ET.SubElement(svg, "rect", x=str(lw), width=str(vw), height="20",
+    parent = ET.SubElement(svg, "a", href=link) if link else svg
+    ET.SubElement(parent, "rect", width=str(lw), height="20", fill=LABEL_COLOUR)
+    ET.SubElement(parent, "rect", x=str(lw), width=str(vw), height="20",
                   fill=COLOURS.get(verdict, COLOURS["incomplete"]))
-    text = ET.SubElement(svg, "g", fill="#fff")
+    text = ET.SubElement(parent, "g", fill="#fff")
     text.set("font-family", "DejaVu Sans,Verdana,Geneva,sans-serif")
     text.set("font-size", "11")
     for x, words in ((lw / 2, label), (lw + vw / 2, value)):

@@ -19,7 +19,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from conformance.certify import certificate_id
 from conformance.redact import redact_headers
+from conformance.report import web_view
 from conformance.report.i18n import check_lang, t
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -144,7 +146,7 @@ def _evidence(item: dict[str, Any], lang: str) -> dict[str, Any]:
         "check": item.get("check", ""), "operation": item.get("operation"),
         "code": item.get("code"), "message": _clip(item.get("message"), lang, 2000),
         "request": req_text, "response": resp_text, "curl": _clip(item.get("curl"), lang),
-        "steps": "\n\n".join(steps),
+        "steps": "\n\n".join(steps), "element": web_view.element(item, lang),
     }
 
 
@@ -160,7 +162,8 @@ def _requirement(req: dict[str, Any], lang: str) -> dict[str, Any]:
         "level": t(lang, LEVEL_KEYS.get(req["level"], "level_must")),
         "title": _text(req.get("title"), lang), "source": req.get("source", ""),
         "link": _link(req.get("source", "")), "outcome": outcome["words"],
-        "symbol": outcome["symbol"], "css": outcome["css"], "not_tested": req.get("not_tested"),
+        "symbol": outcome["symbol"], "css": outcome["css"],
+        "not_tested": _text(req.get("not_tested_text"), lang) or req.get("not_tested"),
         "inherited": req.get("inherited"),
         "message": _clip(req.get("message"), lang, 2000) if show_message else "",
         "waiver": {
@@ -256,7 +259,8 @@ def _run(results: dict[str, Any], lang: str) -> dict[str, Any]:
              (t(lang, "run_started"), _datetime(run["started_at"], lang)),
              (t(lang, "run_finished"), _datetime(run["finished_at"], lang)),
              (t(lang, "run_duration"), f"{_number(run['duration_s'], lang)} s"),
-             (t(lang, "run_requests"), run.get("requests"))]
+             (t(lang, "run_requests"), run.get("requests")),
+             *web_view.run_facts(results, lang)]
     return {
         "facts": [(label, str(value)) for label, value in facts if value is not None],
         "notes": [str(n) for n in run.get("notes") or []],
@@ -284,6 +288,7 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "verdict": {"key": verdict, "symbol": VERDICT_SYMBOLS[verdict],
                     "words": tr(f"verdict_{verdict}"), "explanation": _explanation(results, lang)},
         "issuer": cert["issuer"] if signed else tr("unsigned_issuer"),
+        "certificate_id": certificate_id(document) if signed else None,
         "supplier": {k: str(supplier.get(k, "")) for k in ("name", "product", "version")},
         "environment": tr(f"environment_{results['target']['environment']}"),
         "tls_insecure": bool(((results.get("run") or {}).get("safety") or {}).get("insecure_tls")),
@@ -311,8 +316,11 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
             "includes": [{"id": i.get("id", ""), "version": i.get("version", ""),
                           "sha256": i.get("sha256", "")} for i in profile.get("includes") or []],
         },
-        "standards": [{"from_target": False, **s, "refs": s.get("refs") or []}
+        "standards": [{"from_target": False, **s, "refs": s.get("refs") or [],
+                       "engine_line": web_view.engine_line(s, lang)}
                       for s in profile.get("standards", [])],
+        "accessibility": web_view.accessibility(results, lang),
+        "pages": web_view.pages(results, lang),
         "apis": [{"name": k, "url": v} for k, v in results["target"].get("apis", {}).items()],
         "legend": [_outcome(k, lang) for k in SYMBOLS],
         "classes": _classes(results, lang),

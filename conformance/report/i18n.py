@@ -8,6 +8,11 @@ half translated.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from .i18n_web import EN_WEB, NL_WEB
+
 LANGUAGES = ("nl", "en")
 
 _MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -58,6 +63,7 @@ NL: dict[str, str] = {
     "fact_component": "GEMMA-referentiecomponent",
     "fact_profile_digest": "Profiel-digest",
     "fact_issued_at": "Ondertekend op",
+    "fact_certificate_id": "Certificaatnummer",
     "fact_validity": "Geldigheid",
     "fact_algorithm": "Algoritme",
     "fact_results_digest": "Digest van de resultaten",
@@ -161,6 +167,7 @@ NL: dict[str, str] = {
     "badge_not_conformant": "niet conform",
     "badge_incomplete": "onvolledig",
     **{f"month_{i}": m for i, m in enumerate(_MONTHS_NL, start=1)},
+    **NL_WEB,
 }
 
 EN: dict[str, str] = {
@@ -206,6 +213,7 @@ EN: dict[str, str] = {
     "fact_component": "GEMMA reference component",
     "fact_profile_digest": "Profile digest",
     "fact_issued_at": "Signed at",
+    "fact_certificate_id": "Certificate number",
     "fact_validity": "Validity",
     "fact_algorithm": "Algorithm",
     "fact_results_digest": "Results digest",
@@ -307,6 +315,7 @@ EN: dict[str, str] = {
     "badge_not_conformant": "not conformant",
     "badge_incomplete": "incomplete",
     **{f"month_{i}": m for i, m in enumerate(_MONTHS_EN, start=1)},
+    **EN_WEB,
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
@@ -321,3 +330,20 @@ def check_lang(lang: str) -> str:
 def t(lang: str, key: str, **kw: object) -> str:
     """Message ``key`` in ``lang`` with placeholders filled; a missing key is a bug (KeyError)."""
     return MESSAGES[check_lang(lang)][key].format(**kw)
+
+
+def localized(value: Any, lang: str) -> str:
+    """A ``{nl, en}`` text in ``lang`` (the other language as fallback), or plain text."""
+    if isinstance(value, dict):
+        other = "en" if lang == "nl" else "nl"
+        return str(value.get(lang) or value.get(other) or "")
+    return "" if value is None else str(value)
+
+
+def long_date(value: Any, lang: str) -> str:
+    """``2027-11-20`` (or a date-time) as ``20 november 2027``; anything else unchanged."""
+    try:
+        d = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{d.day} {t(lang, f'month_{d.month}')} {d.year}"

@@ -32,6 +32,10 @@ def _evidence_text(req: dict[str, Any]) -> str:
         if ev.get("curl"):
             lines.append("reproduce: " + ev["curl"])
         lines += [f"step {i}: {s}" for i, s in enumerate(ev.get("steps") or [], start=1)]
+        element = ev.get("element") or {}
+        if element:  # a web page's element (axe-core)
+            lines += [f"{element.get('page', '')} ({element.get('viewport', '')}): "
+                      f"{element.get('selector', '')}", str(element.get("html", ""))]
         parts.append("\n".join(line.strip() for line in lines if line.strip()))
     return "\n\n".join(p for p in parts if p)
 

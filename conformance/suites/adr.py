@@ -15,7 +15,6 @@ import socket
 import ssl
 import uuid
 import warnings
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,21 +22,26 @@ import httpx
 import pytest
 import yaml
 
+from ..adr_document import (
+    DATE_FORMATS,
+    broken_refs,
+    date_props,
+    info_version,
+    missing_contact,
+    non_camel_query_keys,
+    non_kebab_paths,
+    non_semver_version,
+    non_standard_methods,
+    operations,
+    resolve,
+    servers_without_major_version,
+    slashed_paths,
+    undeclared_invalid_input,
+    unformatted_dates,
+)
 from ..client import ApiClient
 from ._helpers import body_or_none, media_type, version_of, where
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-#: /core/http-methods: the standard methods (the Logius linter's nlgov:http-methods list)
-STANDARD_METHODS = {"get", "post", "put", "patch", "delete"}
-KEBAB_SEGMENT = re.compile(r"^_?[a-z0-9]+(-[a-z0-9]+)*$")  # the last segment may start with _
-CAMEL_KEY = re.compile(r"^\$?[a-z][a-z\d]*([A-Z][a-z\d]*)*$")  # /core/query-keys-camel-case
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-#: property names that hold a date or time by their name (Dutch and English)
-DATE_NAME = re.compile(r"(datum|tijdstip|date|datetime|timestamp)$", re.IGNORECASE)
-DATE_FORMATS = {"date", "date-time", "time"}
 FORMAT_PATTERNS = {
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
     "date-time": re.compile(
@@ -64,43 +68,6 @@ def published(client: ApiClient) -> dict[str, Any]:
         statuses.append(f"HTTP {resp.status_code}")
     raise RuntimeError(f"the OpenAPI document {client.base_url}/openapi.json cannot be read "
                        f"({', '.join(statuses)}); rules checked on it cannot be decided")
-
-
-def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any],
-                                                    list[dict[str, Any]]]]:
-    """(path, method, operation, parameters incl. the path item's) for every operation."""
-    paths = doc.get("paths") if isinstance(doc.get("paths"), dict) else {}
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        shared = [p for p in item.get("parameters", []) if isinstance(p, dict)]
-        for method in METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                own = [p for p in op.get("parameters", []) if isinstance(p, dict)]
-                yield path, method, op, [resolve(doc, p) for p in [*shared, *own]]
-
-
-def resolve(doc: dict[str, Any], node: Any) -> Any:
-    """Follow an internal ``$ref`` (``#/...``); other nodes come back as they are."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 20:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            return node
-        target: Any = doc
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
-        if target is None:
-            return node
-        node, seen = target, seen + 1
-    return node
-
-
-def info_version(doc: dict[str, Any]) -> str:
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
-    return str(info.get("version", ""))
 
 
 def example_query(doc: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -225,7 +192,7 @@ def test_no_trailing_slash(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/no-trailing-slash: no path ends in '/', and '<path>/' answers 404, no redirect."""
     for client in apis_under_test.values():
         doc = published(client)
-        slashed = [p for p in (doc.get("paths") or {}) if p.endswith("/") and p != "/"]
+        slashed = slashed_paths(doc)
         assert not slashed, (
             f"the document of {client.base_url} has paths ending in '/': {', '.join(slashed[:5])}")
         path, _ = live_resource(client, doc)
@@ -283,9 +250,7 @@ def test_invalid_input(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/error-handling/invalid-input: invalid input gives 400, and the document says so."""
     for client in apis_under_test.values():
         doc = published(client)
-        undeclared = [f"{m.upper()} {p}" for p, m, op, params in operations(doc)
-                      if (any(x.get("in") == "query" for x in params) or "requestBody" in op)
-                      and "400" not in {str(c) for c in (op.get("responses") or {})}]
+        undeclared = undeclared_invalid_input(doc)
         assert not undeclared, (
             f"the document of {client.base_url} declares no 400 response for operations that "
             f"take query parameters or a body: {', '.join(undeclared[:8])}")
@@ -314,17 +279,17 @@ def test_uri_version(apis_under_test: dict[str, ApiClient]) -> None:
         assert found.group(1) == major, (
             f"the API root {client.base_url} says major version v{found.group(1)}, but "
             f"info.version is {version!r}")
-        for server in doc.get("servers") or []:
-            url = str(server.get("url", "")) if isinstance(server, dict) else ""
-            assert re.search(r"/v\d+(/|$)", url) and not re.search(r"/v\d+\.\d", url), (
+        for url in servers_without_major_version(doc):
+            raise AssertionError(
                 f"servers[].url {url!r} must contain the major version only (/v{major})")
 
 
 def test_semver(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/semver: info.version is a semantic version (MAJOR.MINOR.PATCH)."""
     for client in apis_under_test.values():
-        version = info_version(published(client))
-        assert SEMVER.match(version), (
+        doc = published(client)
+        version = info_version(doc)
+        assert not non_semver_version(doc), (
             f"info.version of {client.base_url}/openapi.json must be a semantic version "
             f"(e.g. 1.0.0), got {version!r}")
 
@@ -413,40 +378,26 @@ def test_doc_openapi(apis_under_test: dict[str, ApiClient]) -> None:
             f"openapi={doc.get('openapi')!r}")
         assert isinstance(doc.get("info"), dict) and isinstance(doc.get("paths"), dict), (
             f"{client.base_url}/openapi.json lacks 'info' or 'paths'")
-        broken = sorted({ref for ref in _refs(doc) if ref.startswith("#/")
-                         and resolve(doc, {"$ref": ref}) == {"$ref": ref}})
+        broken = broken_refs(doc)
         assert not broken, (
             f"{client.base_url}/openapi.json has $refs that do not resolve: "
             f"{', '.join(broken[:5])}")
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
-
-
 def test_doc_openapi_contact(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/doc-openapi-contact: info.contact names who to contact (name, email or url)."""
     for client in apis_under_test.values():
-        info = published(client).get("info") or {}
-        contact = info.get("contact") if isinstance(info, dict) else None
-        assert isinstance(contact, dict) and any(contact.get(k) for k in ("name", "email",
-                                                                           "url")), (
+        doc = published(client)
+        info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+        assert not missing_contact(doc), (
             f"{client.base_url}/openapi.json has no info.contact (name, email or url), got "
-            f"{contact!r}")
+            f"{info.get('contact')!r}")
 
 
 def test_http_methods(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/http-methods: only GET, POST, PUT, PATCH and DELETE operations."""
     for client in apis_under_test.values():
-        other = sorted({f"{m.upper()} {p}" for p, m, _op, _ in operations(published(client))
-                        if m not in STANDARD_METHODS})
+        other = non_standard_methods(published(client))
         assert not other, (
             f"{client.base_url}/openapi.json has operations with other HTTP methods than "
             f"GET/POST/PUT/PATCH/DELETE: {', '.join(other[:8])}"
@@ -456,9 +407,7 @@ def test_http_methods(apis_under_test: dict[str, ApiClient]) -> None:
 def test_path_segments_kebab_case(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/path-segments-kebab-case: literal path segments are lowercase kebab-case."""
     for client in apis_under_test.values():
-        bad = sorted({p for p in (published(client).get("paths") or {})
-                      for seg in p.strip("/").split("/")
-                      if seg and not seg.startswith("{") and not KEBAB_SEGMENT.match(seg)})
+        bad = non_kebab_paths(published(client))
         assert not bad, (
             f"{client.base_url}/openapi.json has path segments that are not kebab-case: "
             f"{', '.join(bad[:8])}")
@@ -467,29 +416,10 @@ def test_path_segments_kebab_case(apis_under_test: dict[str, ApiClient]) -> None
 def test_query_keys_camel_case(apis_under_test: dict[str, ApiClient]) -> None:
     """/core/query-keys-camel-case: query parameter names are camelCase."""
     for client in apis_under_test.values():
-        bad = sorted({str(x.get("name")) for _p, _m, _op, params in
-                      operations(published(client)) for x in params
-                      if x.get("in") == "query" and not CAMEL_KEY.match(str(x.get("name")))})
+        bad = non_camel_query_keys(published(client))
         assert not bad, (
             f"{client.base_url}/openapi.json has {len(bad)} query key(s) that are not "
             f"camelCase: {', '.join(bad[:8])}" + (" ..." if len(bad) > 8 else ""))
-
-
-def _date_props(doc: dict[str, Any], schema: Any, trail: str, depth: int = 0
-                ) -> Iterator[tuple[str, dict[str, Any]]]:
-    schema = resolve(doc, schema)
-    if not isinstance(schema, dict) or depth > 6:
-        return
-    for name, prop in (schema.get("properties") or {}).items():
-        prop = resolve(doc, prop)
-        if isinstance(prop, dict):
-            yield f"{trail}.{name}", {**prop, "_name": name}
-            yield from _date_props(doc, prop, f"{trail}.{name}", depth + 1)
-    for key in ("allOf", "oneOf", "anyOf"):
-        for sub in schema.get(key) or []:
-            yield from _date_props(doc, sub, trail, depth + 1)
-    if isinstance(schema.get("items"), dict):
-        yield from _date_props(doc, schema["items"], f"{trail}[]", depth + 1)
 
 
 def _item_schema(doc: dict[str, Any], op: dict[str, Any]) -> dict[str, Any] | None:
@@ -511,12 +441,7 @@ def test_date_time_format(apis_under_test: dict[str, ApiClient]) -> None:
     values in responses have that ISO 8601 / RFC 3339 form."""
     for client in apis_under_test.values():
         doc = published(client)
-        schemas = ((doc.get("components") or {}).get("schemas") or {})
-        unformatted = sorted({
-            trail for name, schema in schemas.items()
-            for trail, prop in _date_props(doc, schema, name)
-            if DATE_NAME.search(prop["_name"]) and prop.get("type") == "string"
-            and prop.get("format") not in DATE_FORMATS})
+        unformatted = unformatted_dates(doc)
         assert not unformatted, (
             f"{client.base_url}/openapi.json has date/time properties without format "
             f"date, date-time or time: {', '.join(unformatted[:8])}")
@@ -527,7 +452,7 @@ def test_date_time_format(apis_under_test: dict[str, ApiClient]) -> None:
         items = body.get("results") if isinstance(body, dict) and "results" in body else body
         items = items if isinstance(items, list) else [items]
         formats = {trail.split(".", 1)[1]: prop["format"]
-                   for trail, prop in (_date_props(doc, item, "x") if item else [])
+                   for trail, prop in (date_props(doc, item, "x") if item else [])
                    if prop.get("format") in DATE_FORMATS and "." not in trail.split(".", 1)[1]}
         for obj in items[:20]:
             if not isinstance(obj, dict):

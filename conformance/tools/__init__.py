@@ -1,0 +1,1 @@
+"""Maintenance scripts that generate the harness's shipped data files (run by hand)."""
