@@ -71,6 +71,7 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
 
     from conformance.auth import TokenSource
     from conformance.client import ApiClient, Limits
+    from conformance.external_lists import discover
     from conformance.reference import reference_spec_paths
     from conformance.targets import AuthConfig, origin_of
     from conformance.zgw import Factory
@@ -81,9 +82,14 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
         url = server.api_url("catalogi")
         tokens = TokenSource(AuthConfig("jwt-zgw", "c", secret))
         for _ in range(2):
-            client = ApiClient(url, Limits(origins={origin_of(url)}), tokens)
-            Factory(catalogi=client, rng=random.Random(42)).zaaktype_set()
+            limits = Limits(origins={origin_of(url)})
+            client = ApiClient(url, limits, tokens)
+            # the supplier's own Selectielijst, which its catalogue checks references against
+            selectielijst = ApiClient(server.api_url("selectielijst"), limits, tokens)
+            lists = discover({}, {"selectielijst": selectielijst})
+            Factory(catalogi=client, rng=random.Random(42), lists=lists).zaaktype_set()
             client.close()
+            selectielijst.close()
 
 
 def test_a_secret_equal_to_the_client_id_certifies_with_a_warning(cli, resolver, tmp_path):
