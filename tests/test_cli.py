@@ -58,6 +58,10 @@ def test_serve_reference_by_hand(spec_dir):
         anonymous = httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/zaken",
                               headers={"Accept-Crs": "EPSG:4326"})
         assert anonymous.status_code == 403
+        # its own Selectielijst and Referentielijsten, public like the VNG services
+        for path in ("selectielijst/api/v1/procestypen",
+                     "referentielijsten/api/v1/communicatiekanalen"):
+            assert httpx.get(f"http://127.0.0.1:{port}/{path}").status_code == 200, path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
