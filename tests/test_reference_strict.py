@@ -573,12 +573,15 @@ def test_defect_openapi_version_suffix(defective: tuple[Client, bool],
         as_yaml = httpx.get(c.url(api, "/openapi.yaml"))
         published = f"{version} (1)" if broken else version
         assert as_json.json()["info"]["version"] == published
-        assert yaml.safe_load(as_yaml.text)["info"]["version"] == published
         assert as_json.headers["API-version"] == version
         assert c.get(c.url(api, "/nothing-here")).headers["API-version"] == version
-        official = yaml.safe_load(spec_paths[api].read_text(encoding="utf-8"))
+        official = _load_yaml(spec_paths[api].read_text(encoding="utf-8"))
         official["info"]["version"] = published
-        assert yaml.safe_load(as_yaml.text) == official  # nothing else differs
+        assert _load_yaml(as_yaml.text) == official  # nothing else differs
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @_with_and_without("empty-string-for-null-uri")
