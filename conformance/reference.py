@@ -36,6 +36,8 @@ SPEC_PROFILES: dict[str, str] = {
     "vwl-inzage": "vwl-0.9",
 }
 APIS = tuple(SPEC_PROFILES)
+#: the lists outside the ZGW APIs it also serves (conformance.external_lists reads them)
+LIST_APIS = ("selectielijst", "referentielijsten")
 #: the API name under which a profile tests a notification consumer's webhook
 CONSUMER_API = "webhook"
 
@@ -57,7 +59,9 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
                     apis: tuple[str, ...] = APIS) -> Iterator[Target]:
     """Start the reference supplier with a fresh random secret; yield a target for it that
     names ``apis`` (all it serves by default; fewer make the rules that need the others
-    not applicable, which is cheaper where those rules are not the point)."""
+    not applicable, which is cheaper where those rules are not the point) and, always, its
+    own Selectielijst and Referentielijsten (``LIST_APIS``), which its catalogue and zaken
+    refer to."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
     from .engine.data_verwerkingen import NORMAL_CLIENT, NORMAL_SCOPES
@@ -78,7 +82,7 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
                               "supplier", "embedded"),
             environment="test",
-            apis={api: server.api_url(api) for api in apis},
+            apis={api: server.api_url(api) for api in (*apis, *LIST_APIS)},
             auth=AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, secret, "generated",
                             clients=(restricted, normaal)),
             source="embedded reference supplier",

@@ -58,6 +58,10 @@ def test_serve_reference_by_hand(spec_dir):
         anonymous = httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/zaken",
                               headers={"Accept-Crs": "EPSG:4326"})
         assert anonymous.status_code == 403
+        # its own Selectielijst and Referentielijsten, public like the VNG services
+        for path in ("selectielijst/api/v1/procestypen",
+                     "referentielijsten/api/v1/communicatiekanalen"):
+            assert httpx.get(f"http://127.0.0.1:{port}/{path}").status_code == 200, path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -71,6 +75,7 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
 
     from conformance.auth import TokenSource
     from conformance.client import ApiClient, Limits
+    from conformance.external_lists import discover
     from conformance.reference import reference_spec_paths
     from conformance.targets import AuthConfig, origin_of
     from conformance.zgw import Factory
@@ -81,9 +86,14 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
         url = server.api_url("catalogi")
         tokens = TokenSource(AuthConfig("jwt-zgw", "c", secret))
         for _ in range(2):
-            client = ApiClient(url, Limits(origins={origin_of(url)}), tokens)
-            Factory(catalogi=client, rng=random.Random(42)).zaaktype_set()
+            limits = Limits(origins={origin_of(url)})
+            client = ApiClient(url, limits, tokens)
+            # the supplier's own Selectielijst, which its catalogue checks references against
+            selectielijst = ApiClient(server.api_url("selectielijst"), limits, tokens)
+            lists = discover({}, {"selectielijst": selectielijst})
+            Factory(catalogi=client, rng=random.Random(42), lists=lists).zaaktype_set()
             client.close()
+            selectielijst.close()
 
 
 def test_a_secret_equal_to_the_client_id_certifies_with_a_warning(cli, resolver, tmp_path):

@@ -33,7 +33,9 @@ def signed_run(tmp_path_factory, resolver):
                          secret=SECRET) as server:
         target = work / "acme.yaml"
         apis = "\n".join(f"  {api}: {{base_url: {server.api_url(api)}}}"
-                         for api in ("zaken", "catalogi", "documenten"))
+                         # its own Selectielijst too, which its catalogue checks against
+                         for api in ("zaken", "catalogi", "documenten", "selectielijst",
+                                     "referentielijsten"))
         target.write_text(
             'supplier: {name: Acme, product: Acme Zaken, version: "4.2"}\n'
             f"environment: test\napis:\n{apis}\n"
