@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -381,13 +380,3 @@ def _requirements(api: str, title: str, url: str,
         "  #     - suite: conformance.suites.<module>:test_<rule>",
     ]
     return lines
-
-
-def write_new(path: Path, text: str, force: bool) -> None:
-    """Write without losing anything: an existing file only with ``force``."""
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; give another --out, or --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

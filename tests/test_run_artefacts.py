@@ -10,14 +10,23 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conformance_fixtures.reference_supplier import ReferenceServer
 from conftest import run_cli
 from test_browser import CHROMIUM, Opened
 
-from conformance.reference import DEFAULT_CLIENT_ID, reference_spec_paths
+from conformance.reference import (
+    SECRET_ENVS,
+    reference_auth,
+    reference_spec_paths,
+    reference_target_file,
+    server_credentials,
+)
 from conformance.report.certificate import page_title
 
 SECRET = "known-secret-4f0c9a7e1b2d-0123456789abcdef"
+ENV = {SECRET_ENVS["main"]: SECRET, SECRET_ENVS["restricted"]: "second-" + SECRET,
+       SECRET_ENVS["vwl-normaal"]: "third-" + SECRET}
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.")
 
 pytestmark = pytest.mark.slow
@@ -25,26 +34,22 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def signed_run(tmp_path_factory, resolver):
-    """A quick signed run with a known secret in the environment, against a live supplier."""
+    """A quick signed run against a live supplier, with the complete target file
+    `serve-reference --write-target` writes (every API, all three clients) and known secrets
+    in the environment."""
     work = tmp_path_factory.mktemp("signed-run")
     keys = work / "keys"
     assert run_cli("keygen", "--out", str(keys)).code == 0
-    with ReferenceServer(spec_paths=reference_spec_paths(resolver), client_id=DEFAULT_CLIENT_ID,
-                         secret=SECRET) as server:
+    auth = reference_auth(ENV)
+    with ReferenceServer(spec_paths=reference_spec_paths(resolver),
+                         **server_credentials(auth)) as server:
+        document = yaml.safe_load(reference_target_file(server.base_url, server.api_url, auth))
+        document["supplier"] = {"name": "Acme", "product": "Acme Zaken", "version": "4.2"}
         target = work / "acme.yaml"
-        apis = "\n".join(f"  {api}: {{base_url: {server.api_url(api)}}}"
-                         # its own Selectielijst too, which its catalogue checks against
-                         for api in ("zaken", "catalogi", "documenten", "selectielijst",
-                                     "referentielijsten"))
-        target.write_text(
-            'supplier: {name: Acme, product: Acme Zaken, version: "4.2"}\n'
-            f"environment: test\napis:\n{apis}\n"
-            "auth: {type: jwt-zgw, client_id: conformance, secret_env: ACME_SECRET}\n",
-            encoding="utf-8")
+        target.write_text(yaml.safe_dump(document), encoding="utf-8")
         out = work / "out"
         result = run_cli("run", "--target", str(target), "--budget", "quick", "--seed", "7",
-                         "--sign-key", str(keys / "private.pem"), "--out", str(out),
-                         env={"ACME_SECRET": SECRET})
+                         "--sign-key", str(keys / "private.pem"), "--out", str(out), env=ENV)
     return result, out, keys
 
 
@@ -66,7 +71,7 @@ def test_no_artefact_contains_the_secret_or_a_token(signed_run):
     assert len(files) >= 6
     for path in files:
         text = path.read_bytes().decode("utf-8", "replace")
-        assert SECRET not in text, path
+        assert not any(secret in text for secret in ENV.values()), path
         assert not JWT.search(text), (path, JWT.search(text))
         assert "Bearer ey" not in text, path
 

@@ -88,8 +88,8 @@ def test_errors_say_what_to_do_and_lose_nothing(cli, tmp_path, spec_dir):
                                      "--component", "Mijngemeentecomponent"],
         "did you mean 'Mijngemeentecomponent'": ["--spec", spec, "--sha256", CONSUMER_SHA,
                                                  "--component", "Mijngemeente"],
-        "exists; give another --out, or --force": ["--spec", spec, "--sha256", CONSUMER_SHA,
-                                                   "--component", "Mijngemeentecomponent"],
+        "was not written by this command; give another --out, or --force": [
+            "--spec", spec, "--sha256", CONSUMER_SHA, "--component", "Mijngemeentecomponent"],
         "downloads are off": ["--spec", "https://example.org/x/openapi.yaml", "--sha256",
                               CONSUMER_SHA, "--component", "Mijngemeentecomponent"],
         "is not a GEMMA standard name": ["--spec", spec, "--sha256", CONSUMER_SHA,
