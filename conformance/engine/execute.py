@@ -25,6 +25,7 @@ from .. import __version__
 from ..auth import TokenSource
 from ..client import ApiClient, ClientLimitError, Limits
 from ..errors import UsageError
+from ..parts import lacked_part
 from ..profiles import Profile
 from ..results import RunResult, decide_verdict
 from ..specs import SpecResolver, load_standard_spec
@@ -152,6 +153,9 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                        stage_error or (prep.error and
                                                        f"test data could not be prepared: "
                                                        f"{prep.error}"))
+    if prep.factory is not None:  # refusals of the pinned form the preparation worked around
+        findings.extend({k: v for k, v in f.items() if k != "evidence"}
+                        for f in prep.factory.findings)
     cleanup_report = [*cleanup_report, *suites.cleanup]
     if suites.cleanup:
         notes.append("suites " + _cleanup_note(suites.cleanup))
@@ -191,19 +195,20 @@ def execute(profile: Profile, target: Target, options: RunOptions,
 
 def _not_exercised(requirements: list[Any], missing: list[dict[str, str]],
                    declared: set[str]) -> None:
-    """A rule a suite found 'not applicable' because the target lacks a part the profile
-    requires was not exercised: undecided, never disclosed as if the profile allowed it
-    (``declared``: what the profile itself marks not tested or not applicable stays so)."""
-    if not missing:
-        return
-    parts = ", ".join(m["part"] for m in missing)
+    """A rule skipped because the target leaves out a part the profile requires
+    (conformance.parts) was not exercised: undecided, never disclosed as if the profile
+    allowed it (``declared``: what the profile itself marks not tested stays so)."""
+    required = {m["part"] for m in missing}
     for req in requirements:
-        reason = req.not_tested or ""
-        if req.outcome == "skipped" and req.id not in declared and \
-                reason.startswith("not applicable:"):
+        if req.outcome != "skipped" or req.id in declared:
+            continue
+        reasons = [c.message.removeprefix("Skipped: ") for c in req.checks
+                   if c.outcome == "skipped"]
+        lacked = [p for p in dict.fromkeys(map(lacked_part, reasons)) if p in required]
+        if lacked:
             req.outcome, req.not_tested = "error", None
-            req.message = (f"not exercised: the target leaves out {parts}, which the component "
-                           f"must offer ({reason})")
+            req.message = (f"not exercised: the target leaves out {', '.join(lacked)}, which "
+                           f"the component must offer ({'; '.join(dict.fromkeys(reasons))})")
 
 
 def _published_spec(client: ApiClient, notes: list[str]) -> dict[str, Any]:
