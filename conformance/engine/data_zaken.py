@@ -155,7 +155,8 @@ class ZakenAdapter(DataAdapter):
             return
         if resource not in ("status", "resultaat", "rol", "zaakobject", "zaakinformatieobject"):
             return
-        previous = self.owners.get(path_url(case)) if action != "create" else None
+        # what the target holds for the object (read once when the run did not make it)
+        previous = self._current(path_url(case)) if action != "create" else None
         if previous is not None:
             # zaak (and the document of a ZIO) cannot change on update: keep the originals
             for name in ("zaak", "informatieobject"):
@@ -189,7 +190,7 @@ class ZakenAdapter(DataAdapter):
             body.pop("informatieobject", None)
 
     def _current(self, url: str) -> dict[str, Any] | None:
-        """What the target holds for a zaak (remembered, else read once)."""
+        """What the target holds for an object of the Zaken API (remembered, else read)."""
         if url not in self.owners and self.factory.zaken is not None:
             resp = self.factory.zaken.get(url)
             if resp.status_code == 200:
