@@ -93,6 +93,11 @@ DOCUMENTEN: Table = {
     "iot-concept-accepted": ({"drc-001"}, set()),
 }
 
+# one run: a lock, a derived indicatie and a type's concept state are unrelated mechanisms
+DOCUMENTEN_GROUPS: list[tuple[str, ...]] = [
+    ("update-without-lock", "gebruiksrechten-indicatie-stale", "iot-concept-accepted"),
+]
+
 # -- notifications a source API publishes: run on drc-1.4 (the cheaper source profile; zrc-1.5
 # and brc-1.1 have the same checks) --------------------------------------------------------------
 NOTIFICATIONS: Table = {

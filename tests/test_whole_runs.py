@@ -21,6 +21,7 @@ from defect_tables import (
     CATALOGI_NOTIFICATIONS,
     CONSUMER_TABLES,
     DOCUMENTEN,
+    DOCUMENTEN_GROUPS,
     NOTIFICATIES,
     NOTIFICATIONS,
     NRC_ONTVANGEN,
@@ -94,7 +95,7 @@ DEFECT_RUNS: list[DefectRun] = [
     *(DefectRun("zrc-1.5", group, ZAKEN, _zaken_apis(group)) for group in ZAKEN_GROUPS),
     *(DefectRun("ztc-1.3", group, CATALOGI, CORE_APIS) for group in CATALOGI_GROUPS),
     *_alone("ztc-1.3", CATALOGI_NOTIFICATIONS),
-    *_alone("drc-1.4", DOCUMENTEN, CORE_APIS),
+    *(DefectRun("drc-1.4", group, DOCUMENTEN, CORE_APIS) for group in DOCUMENTEN_GROUPS),
     *_alone("drc-1.4", NOTIFICATIONS),
     *_alone("brc-1.1", BESLUITEN),
     *_alone("ac-1.0", AUTORISATIES),
@@ -128,6 +129,8 @@ def test_defect_runs_cover_the_tables_once():
         set(CATALOGI) | set(CATALOGI_NOTIFICATIONS)
     assert {d for run in DEFECT_RUNS if run.profile == "zrc-1.5" for d in run.defects} == \
         set(ZAKEN)
+    assert {d for run in DEFECT_RUNS if run.profile == "drc-1.4" for d in run.defects} == \
+        set(DOCUMENTEN) | set(NOTIFICATIONS)
 
 
 def test_consumer_tables_name_every_consumer_switch_once():
