@@ -442,6 +442,14 @@ class Factory:
             "betrokkeneIdentificatie": {"identificatie": "conformance", "achternaam": "Harness"},
         })
 
+    def zaakobject(self, zaak: str) -> dict[str, Any]:
+        """A zaakobject whose ``object`` the supplier can resolve without credentials (it may
+        fetch it: Open Zaak does, and its own API answers it 403): the run's Selectielijst
+        procestype where there is one, else the zaak itself."""
+        return self.create(self.zaken, "zaakobjecten", {
+            "zaak": zaak, "objectType": "overige", "objectTypeOverige": "conformance",
+            "object": self.lists.procestype or zaak})
+
     def zaakinformatieobject(self, zaak: str, informatieobject: str) -> dict[str, Any]:
         return self.create(self.zaken, "zaakinformatieobjecten", {
             "zaak": zaak, "informatieobject": informatieobject,

@@ -74,9 +74,7 @@ class ZakenAdapter(DataAdapter):
             "status": lambda: f.status(self.new_zaak(), t.statustypen[0]),
             "resultaat": lambda: f.resultaat(self.new_zaak(), t.resultaattype),
             "rol": lambda: f.rol(self.new_zaak(), t.roltype),
-            "zaakobject": lambda: f.create(f.zaken, "zaakobjecten", {
-                "zaak": self.new_zaak(), "objectType": "overige",
-                "objectTypeOverige": "conformance", "object": self.zaak_url}),
+            "zaakobject": lambda: f.zaakobject(self.new_zaak()),
             "zaakinformatieobject": lambda: f.zaakinformatieobject(
                 self.new_zaak(), f.document(t.informatieobjecttype)["url"]),
             "zaakeigenschap": lambda: f.zaakeigenschap(f.zaak(t.zaaktype), t.eigenschap),
@@ -181,13 +179,16 @@ class ZakenAdapter(DataAdapter):
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
             if not body.get("objectIdentificatie"):
-                # an object URL on the target itself: a supplier may fetch it (no outside host)
-                body["object"] = self.document_url or self.zaak_url
+                body["object"] = self.object_url()
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
             body["informatieobject"] = self.document_url
         if action == "partial_update":
             body.pop("zaak", None)
             body.pop("informatieobject", None)
+
+    def object_url(self) -> str:
+        """A zaakobject's ``object`` the supplier can resolve (Factory.zaakobject)."""
+        return self.factory.lists.procestype or self.document_url or self.zaak_url
 
     def _current(self, url: str) -> dict[str, Any] | None:
         """What the target holds for an object of the Zaken API (remembered, else read)."""
