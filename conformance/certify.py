@@ -29,7 +29,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from conformance.results import validate_results
 
 DATA_ELEMENT_ID = "certificate-data"
-CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests", "register")
+CHECK_NAMES = ("signature", "trusted_key", "validity_period", "digests", "profile",
+               "register")
 
 
 class CertifyError(Exception):
@@ -344,6 +345,7 @@ def verify_document(
         "digests", not problems,
         "; ".join(problems) or "results, profile and spec digests match the signed certificate",
     ))
+    checks.append(_profile_check(document))
     if register is not None:
         from conformance.register.lookup import register_check
 
@@ -434,6 +436,38 @@ def _validity_check(document: dict[str, Any], today: date) -> VerificationCheck:
         return VerificationCheck("validity_period", False,
                                  f"expired on {end} (today is {today}); a new run is needed")
     return VerificationCheck("validity_period", True, f"valid from {start} until {end}")
+
+
+def _profile_check(document: dict[str, Any]) -> VerificationCheck:
+    """Is the signed profile the published built-in profile of its id (by digest, against
+    this tool's own copy)? A changed copy under a published id and version fails; a profile
+    of its own, or another version of a published one, is named as such."""
+    from .profiles import builtin_profile, provenance
+
+    results = document.get("results") if isinstance(document, dict) else None
+    profile = results.get("profile") if isinstance(results, dict) else None
+    try:
+        pid, version, digest = (str(profile[k]) for k in ("id", "version", "sha256"))
+    except (KeyError, TypeError):
+        return VerificationCheck("profile", False, "the results name no profile (id, version, "
+                                 "sha256)")
+    kind = provenance(pid, version, digest)
+    published = builtin_profile(pid)
+    if kind == "builtin":
+        return VerificationCheck("profile", True, f"the published built-in profile {pid} "
+                                 f"version {version} (sha256 {digest})")
+    if kind == "changed":
+        return VerificationCheck("profile", False, f"profile {pid} version {version} is a "
+                                 f"changed copy: sha256 {digest}, the published profile has "
+                                 f"{published[1] if published else '?'}")
+    if kind == "other_version":
+        return VerificationCheck("profile", True, f"profile {pid} version {version} (sha256 "
+                                 f"{digest}); this tool publishes version "
+                                 f"{published[0] if published else '?'} of {pid}, so it cannot "
+                                 "compare the digest: check it against that version's release")
+    return VerificationCheck("profile", True, f"a custom profile {pid} version {version} "
+                             f"(sha256 {digest}), not one this tool publishes: its requirements "
+                             "are listed on the certificate")
 
 
 def _digest_problems(document: dict[str, Any]) -> list[str]:

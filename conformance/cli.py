@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import re
 import sys
@@ -99,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--consumer", action="store_true", help="serve the reference "
                        "notification consumer (nrc-ontvangen) instead; --secret is then the "
                        "Authorization value its webhook expects")
+    serve.add_argument("--write-target", metavar="FILE", help="write a complete target file "
+                       "for the served supplier (every API, its three clients; secrets from "
+                       "CONFORMANCE_SECRET, _2 and _3, generated where not set)")
     serve.add_argument("--spec-dir")
     serve.add_argument("--offline", action="store_true")
     serve.set_defaults(func=_cmd_serve)
@@ -257,8 +261,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from .results import decide_verdict
 
         result.waivers = apply_waivers(result.requirements, waivers, today=date.today())
-        result.verdict, result.verdict_reason = decide_verdict(result.requirements,
-                                                               profile.required_classes())
+        result.verdict, result.verdict_reason = decide_verdict(
+            result.requirements, profile.required_classes(), result.missing_parts)
     paths = write_artefacts(result, out, lang=args.lang, sign_key=args.sign_key,
                             valid_days=args.valid_days, secrets=target.secrets(),
                             register_url=args.register_url)
@@ -299,7 +303,20 @@ def _print_summary(result, paths: dict[str, Path]) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .reference import DEFAULT_CLIENT_ID, DEFAULT_SECRET, defects, reference_spec_paths
+    from conformance_fixtures.reference_supplier import api_root
+
+    from .files import write_new
+    from .reference import (
+        APIS,
+        LIST_APIS,
+        SECRET_ENVS,
+        TARGET_FILE_HEADER,
+        defects,
+        reference_auth,
+        reference_spec_paths,
+        reference_target_file,
+        server_credentials,
+    )
 
     if args.web:
         from .web.reference import serve_web_app
@@ -314,14 +331,31 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _check_defects(args.defect, defects())
     from conformance_fixtures.reference_supplier import serve_forever
 
-    client_id = args.client_id or DEFAULT_CLIENT_ID
-    secret = args.secret or DEFAULT_SECRET
+    auth = reference_auth(os.environ, args.secret)
+    if args.client_id:
+        auth = dataclasses.replace(auth, client_id=args.client_id)
     base = f"http://127.0.0.1:{args.port}"
-    print(f"reference supplier on {base}/zaken/api/v1, /catalogi/api/v1, /documenten/api/v1\n"
-          f"client id '{client_id}'; secret {'as given' if args.secret else 'the default'}"
+    roots = ", ".join(api_root(api) for api in (*APIS, *LIST_APIS))
+    print(f"reference supplier on {base}: {roots}\n"
+          f"clients: {auth.client_id} (all rights), "
+          + ", ".join(f"{c.client_id} ({c.name})" for c in auth.clients)
           + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
-    serve_forever(spec_paths=reference_spec_paths(_resolver(args)), client_id=client_id,
-                  secret=secret, defects=frozenset(args.defect), host="127.0.0.1", port=args.port)
+    generated = [(SECRET_ENVS["main"], auth.secret)] if auth.secret_source == "generated" else []
+    generated += [(SECRET_ENVS[c.name], c.secret) for c in auth.clients
+                  if c.secret_source == "generated"]
+    if generated:
+        print("generated secrets; to certify this supplier, set:", file=sys.stderr)
+        for name, value in generated:
+            print(f"export {name}={value}", flush=True)
+    if args.write_target:
+        path = Path(args.write_target)
+        write_new(path, reference_target_file(base, lambda api: base + api_root(api),
+                                              auth), ours=TARGET_FILE_HEADER,
+                  option="--write-target")
+        print(f"target file {path}: `conformance run --target {path}`", file=sys.stderr)
+    serve_forever(spec_paths=reference_spec_paths(_resolver(args)),
+                  defects=frozenset(args.defect), host="127.0.0.1", port=args.port,
+                  **server_credentials(auth))
     return 0
 
 
@@ -392,7 +426,8 @@ def _cmd_profiles_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_profiles_new(args: argparse.Namespace) -> int:
-    from .scaffold import read_spec, scaffold, write_new
+    from .files import write_new
+    from .scaffold import read_spec, scaffold
 
     profile_id = args.id or args.out.name.removesuffix(".yaml").removesuffix(".yml")
     if not re.fullmatch(r"[a-z][a-z0-9.-]*", profile_id):
@@ -400,7 +435,7 @@ def _cmd_profiles_new(args: argparse.Namespace) -> int:
                          "starting with a letter (give --id, e.g. --id parkeren-1.2)")
     source = read_spec(args.spec, args.sha256, args.file, args.url, _resolver(args))
     made = scaffold(source, args.component, profile_id, api=args.api, certifies=args.certifies)
-    write_new(args.out, made.text, args.force)
+    write_new(args.out, made.text, force=args.force, option="--out")
     print(f"{args.out}: profile {profile_id} for {made.profile.gemma['component']}, "
           f"{len(made.profile.requirements)} requirements: {len(made.contract)} contract "
           f"({', '.join(made.contract)}) and the API Design Rules"

@@ -308,7 +308,7 @@ class ApiClient:
         request = self._http.build_request(method, url, params=params, headers=merged,
                                            content=content)
         try:
-            response = self._http.send(request, stream=True)
+            response = self._send(request, started)
         except httpx.HTTPError as exc:
             self._limits.outcome(failed=True)
             self._record(request, None, b"", False, started, f"{type(exc).__name__}: {exc}")
@@ -340,6 +340,21 @@ class ApiClient:
                 f"{self._limits.max_response_bytes} bytes"
             )
         return response
+
+    def _send(self, request: httpx.Request, started: float) -> httpx.Response:
+        """Send; an idempotent request whose connection broke before any answer came (a
+        kept-alive connection the server had just closed, e.g. a worker being recycled) is
+        sent once more, as RFC 9112 section 9.3.1 allows. A POST is repeated only when the
+        server closed the connection without reading it (:func:`_closed_unanswered`)."""
+        try:
+            return self._http.send(request, stream=True)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if request.method.upper() not in IDEMPOTENT and not _closed_unanswered(exc):
+                raise
+            self._record(request, None, b"", False, started,
+                         f"{type(exc).__name__}: {exc} (sent once more)")
+            self._limits.admit(str(request.url), request.method)
+            return self._http.send(request, stream=True)
 
     def _read_capped(self, response: httpx.Response, deadline: float
                      ) -> tuple[bytes, bool, bool]:
@@ -438,6 +453,18 @@ class ApiClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+#: methods a client may repeat after a broken connection (RFC 9110 section 9.2.2)
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def _closed_unanswered(exc: httpx.HTTPError) -> bool:
+    """The server closed a kept-alive connection as the request went out, before reading it
+    (httpcore's words for it): the request was not processed, so even a POST may go again.
+    Open Zaak under uwsgi does this when it recycles a worker (every 1000 requests)."""
+    return isinstance(exc, httpx.RemoteProtocolError) and \
+        "without sending a response" in str(exc)
 
 
 # --- the contract pass: schemathesis sends with `requests`; the same policy applies there ------

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProfileError
+from .parts import api_part, client_part
 from .yamlfile import YamlDocument, parse_yaml, validate_with_schema
 
 # The schemathesis checks a profile may name (schemathesis 4.32, plus ours).
@@ -150,6 +151,17 @@ class Profile:
     source: str
     sha256: str
     includes: list[dict[str, Any]] = field(default_factory=list)  # id, version, sha256
+    #: ``requires``: {"apis": {api: reason}, "clients": {name: reason}} the component must offer
+    requires: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def missing_parts(self, apis: set[str], clients: set[str]) -> list[dict[str, str]]:
+        """What the profile requires that a target with these APIs and clients leaves out."""
+        required = self.requires
+        found = [{"part": api_part(api), "reason": why}
+                 for api, why in (required.get("apis") or {}).items() if api not in apis]
+        found += [{"part": client_part(name), "reason": why}
+                  for name, why in (required.get("clients") or {}).items() if name not in clients]
+        return found
 
     def required_classes(self) -> set[str]:
         return {c.name for c in self.classes.values() if c.required}
@@ -169,6 +181,7 @@ class Profile:
             "version": self.version,
             "title": self.title,
             "sha256": self.sha256,
+            "provenance": provenance(self.id, self.version, self.sha256),
             "gemma": self.gemma,
             "classes": {c.name: {"required": c.required, "title": c.title}
                         for c in self.classes.values()},
@@ -297,6 +310,27 @@ def builtin_profile_ids() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
 
 
+def builtin_profile(profile_id: str) -> tuple[str, str] | None:
+    """(version, sha256 of its text) of the built-in profile with this id, else None."""
+    if profile_id not in builtin_profile_ids():
+        return None
+    profile = _builtin(profile_id, ())
+    return profile.version, profile.sha256
+
+
+def provenance(profile_id: str, version: str, sha256: str) -> str:
+    """Whether a profile is the published built-in profile of its id (``builtin``), a changed
+    copy of it (``changed``: same id and version, other text), a built-in id at another
+    version than this tool has (``other_version``) or a profile of its own (``custom``)."""
+    builtin = builtin_profile(profile_id)
+    if builtin is None:
+        return "custom"
+    builtin_version, builtin_sha256 = builtin
+    if sha256 == builtin_sha256:
+        return "builtin"
+    return "changed" if version == builtin_version else "other_version"
+
+
 def load_profile(name_or_path: str) -> Profile:
     """A built-in profile by id (``zrc-1.5``) or a profile file by path."""
     return _load(name_or_path, ())
@@ -316,8 +350,12 @@ def _load(name_or_path: str, chain: tuple[str, ...]) -> Profile:
             f"unknown profile '{name_or_path}': built-in profiles are {known}; "
             "or give the path of a profile file"
         )
-    resource = resources.files("conformance.builtin_profiles").joinpath(f"{name_or_path}.yaml")
-    return parse_profile(resource.read_text("utf-8"), f"profiles/{name_or_path}.yaml", chain)
+    return _builtin(name_or_path, chain)
+
+
+def _builtin(profile_id: str, chain: tuple[str, ...]) -> Profile:
+    resource = resources.files("conformance.builtin_profiles").joinpath(f"{profile_id}.yaml")
+    return parse_profile(resource.read_text("utf-8"), f"profiles/{profile_id}.yaml", chain)
 
 
 def _check_requirement_forms(doc: YamlDocument) -> None:
@@ -392,6 +430,7 @@ def _build(doc: YamlDocument, sha256: str) -> Profile:
         id=d["id"], title=d["title"], version=str(d["version"]), gemma=d["gemma"],
         standards=standards, classes=classes, requirements=requirements,
         contract=d.get("contract", {}), source=doc.source, sha256=sha256,
+        requires={k: dict(v) for k, v in (d.get("requires") or {}).items()},
     )
 
 

@@ -10,20 +10,29 @@ notification consumer, e.g. nrc-ontvangen-1.0) gets the consumer, every other th
 from __future__ import annotations
 
 import secrets as secrets_module
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from . import __version__
+from .engine.data_verwerkingen import NORMAL_CLIENT, NORMAL_SCOPES
 from .profiles import Profile, load_profile
 from .specs import SpecResolver
 from .targets import AUTHORIZATION, AuthConfig, ExtraClient, Supplier, Target
 
 DEFAULT_CLIENT_ID = "conformance"
-DEFAULT_SECRET = "reference-secret-change-me"
 EMBEDDED_NOTIFICATION_WAIT_S = 3.0
 RESTRICTED_NAME = "restricted"
 RESTRICTED_CLIENT_ID = "conformance-restricted"
 NORMAL_CLIENT_ID = "conformance-vwl-normaal"
+#: how a target file serve-reference wrote starts (it may replace such a file, no other)
+TARGET_FILE_HEADER = "# The reference supplier"
+#: where a hand-started reference supplier's clients take their secrets from (serve-reference)
+SECRET_ENVS = {"main": "CONFORMANCE_SECRET", RESTRICTED_NAME: "CONFORMANCE_SECRET_2",
+               "vwl-normaal": "CONFORMANCE_SECRET_3"}
 #: API the supplier serves -> the profile whose pinned spec (baseline version) it serves.
 SPEC_PROFILES: dict[str, str] = {
     "zaken": "zrc-1.5",
@@ -36,6 +45,8 @@ SPEC_PROFILES: dict[str, str] = {
     "vwl-inzage": "vwl-0.9",
 }
 APIS = tuple(SPEC_PROFILES)
+#: the lists outside the ZGW APIs it also serves (conformance.external_lists reads them)
+LIST_APIS = ("selectielijst", "referentielijsten")
 #: the API name under which a profile tests a notification consumer's webhook
 CONSUMER_API = "webhook"
 
@@ -57,35 +68,74 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
                     apis: tuple[str, ...] = APIS) -> Iterator[Target]:
     """Start the reference supplier with a fresh random secret; yield a target for it that
     names ``apis`` (all it serves by default; fewer make the rules that need the others
-    not applicable, which is cheaper where those rules are not the point)."""
+    not applicable, which is cheaper where those rules are not the point) and, always, its
+    own Selectielijst and Referentielijsten (``LIST_APIS``), which its catalogue and zaken
+    refer to."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
-    from .engine.data_verwerkingen import NORMAL_CLIENT, NORMAL_SCOPES
-
-    secret = secrets_module.token_urlsafe(32)
-    # a second client without rights of its own: the scope rules give it an applicatie
-    restricted = ExtraClient(RESTRICTED_NAME, RESTRICTED_CLIENT_ID,
-                             secrets_module.token_urlsafe(32), "generated")
-    # a third with only the normal Verwerkingenlogging scopes, as its administrator set them
-    normaal = ExtraClient(NORMAL_CLIENT, NORMAL_CLIENT_ID, secrets_module.token_urlsafe(32),
-                          "generated")
-    server = ReferenceServer(spec_paths=reference_spec_paths(resolver),
-                             client_id=DEFAULT_CLIENT_ID, secret=secret, defects=defect_names,
-                             clients={c.client_id: c.secret for c in (restricted, normaal)},
-                             client_scopes={normaal.client_id: frozenset(NORMAL_SCOPES)})
-    with server:
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
+                         defects=defect_names) as server:
         yield Target(
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
                               "supplier", "embedded"),
             environment="test",
-            apis={api: server.api_url(api) for api in apis},
-            auth=AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, secret, "generated",
-                            clients=(restricted, normaal)),
+            apis={api: server.api_url(api) for api in (*apis, *LIST_APIS)},
+            auth=auth,
             source="embedded reference supplier",
             embedded_reference=True,
             # it delivers notifications on loopback within milliseconds
             notifications={"wait_s": EMBEDDED_NOTIFICATION_WAIT_S},
         )
+
+
+def reference_auth(environ: Mapping[str, str], main_secret: str | None = None) -> AuthConfig:
+    """The reference supplier's three clients: the main one; ``restricted``, without rights
+    of its own (the scope rules give it an applicatie); ``vwl-normaal``, with only the normal
+    Verwerkingenlogging scopes, as its administrator would set them. Each secret comes from
+    ``main_secret`` (the main one), else its variable in ``environ`` (SECRET_ENVS), else is
+    generated (its source says so)."""
+    def secret(name: str) -> tuple[str, str]:
+        given = main_secret if name == "main" and main_secret else environ.get(SECRET_ENVS[name])
+        if given:
+            return given, ("given" if given == main_secret else f"env:{SECRET_ENVS[name]}")
+        return secrets_module.token_urlsafe(32), "generated"
+
+    restricted = ExtraClient(RESTRICTED_NAME, RESTRICTED_CLIENT_ID, *secret(RESTRICTED_NAME))
+    normaal = ExtraClient(NORMAL_CLIENT, NORMAL_CLIENT_ID, *secret(NORMAL_CLIENT))
+    return AuthConfig("jwt-zgw", DEFAULT_CLIENT_ID, *secret("main"), clients=(restricted, normaal))
+
+
+def server_credentials(auth: AuthConfig) -> dict[str, Any]:
+    """ReferenceServer / serve_forever keyword arguments for the clients of ``auth``."""
+    return {"client_id": auth.client_id, "secret": auth.secret,
+            "clients": {c.client_id: c.secret for c in auth.clients},
+            "client_scopes": {c.client_id: frozenset(NORMAL_SCOPES)
+                              for c in auth.clients if c.name == NORMAL_CLIENT}}
+
+
+def reference_target_file(base_url: str, api_url: Callable[[str], str], auth: AuthConfig
+                          ) -> str:
+    """A complete target file for a hand-started reference supplier: every API it serves,
+    its lists, and its three clients, each secret read from its variable (SECRET_ENVS)."""
+    envs = {DEFAULT_CLIENT_ID: SECRET_ENVS["main"],
+            **{c.client_id: SECRET_ENVS[c.name] for c in auth.clients}}
+    document = {
+        "supplier": {"name": "Referentieleverancier", "product": "GEMMA conformance reference "
+                     "supplier", "version": __version__},
+        "environment": "test",
+        "apis": {api: {"base_url": api_url(api)} for api in (*APIS, *LIST_APIS)},
+        "auth": {"type": "jwt-zgw", "client_id": auth.client_id,
+                 "secret_env": envs[auth.client_id or ""],
+                 "clients": [{"name": c.name, "client_id": c.client_id,
+                              "secret_env": envs[c.client_id]} for c in auth.clients]},
+        # it delivers notifications on loopback within milliseconds
+        "notifications": {"wait_s": EMBEDDED_NOTIFICATION_WAIT_S},
+    }
+    header = (f"{TARGET_FILE_HEADER} on {base_url}, written by `conformance serve-reference "
+              "--write-target`.\n# Certify it with `conformance run --target <this file>` "
+              f"while it runs, with {', '.join(envs.values())} set as it printed them.\n")
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
 def tests_a_consumer(profile: Profile) -> bool:

@@ -97,6 +97,8 @@ class RunResult:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     #: per operation of the contract pass (ContractOutcome.coverage)
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    #: what the profile requires that the target leaves out (Profile.missing_parts)
+    missing_parts: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,7 @@ class RunResult:
             "requirements": [r.to_dict() for r in self.requirements],
             "findings": self.findings,
             "coverage": self.coverage,
+            "missing_parts": self.missing_parts,
             "waivers": self.waivers,
         }
 
@@ -134,12 +137,14 @@ def combine_outcomes(outcomes: list[Outcome]) -> Outcome:
 
 
 def decide_verdict(
-    requirements: list[RequirementResult], required_classes: set[str]
+    requirements: list[RequirementResult], required_classes: set[str],
+    missing_parts: list[dict[str, str]] | None = None,
 ) -> tuple[Verdict, str]:
     """Apply DESIGN §7: MUST requirements of required classes decide the run.
 
     Requirements the profile marks ``not_tested`` are disclosed but cannot decide; nor can
-    ``inherited`` ones (the standard itself breaks the rule: reported, not counted).
+    ``inherited`` ones (the standard itself breaks the rule: reported, not counted). A target
+    that leaves out a part the profile requires (``missing_parts``) is never conformant.
     """
     decisive = [
         r for r in requirements
@@ -147,8 +152,13 @@ def decide_verdict(
         and r.inherited is None
     ]
     failed = [r.id for r in decisive if r.outcome == "failed"]
+    missing = ", ".join(m["part"] for m in missing_parts or [])
     if failed:
-        return "not_conformant", f"MUST requirement(s) failed: {', '.join(failed)}"
+        return "not_conformant", f"MUST requirement(s) failed: {', '.join(failed)}" + (
+            f"; the target also leaves out {missing}" if missing else "")
+    if missing:
+        return "incomplete", (f"the target leaves out {missing}, which the component must "
+                              "offer for every rule to be exercised")
     undecided = [r.id for r in decisive if r.outcome in ("error", "skipped")]
     if undecided:
         return "incomplete", f"MUST requirement(s) could not be decided: {', '.join(undecided)}"

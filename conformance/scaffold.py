@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -158,6 +157,11 @@ CONTRACT: list[tuple[str, str, str, str, Callable[[dict[str, Any]], bool], str]]
      "operations require request headers"),
 ]
 
+#: checks that judge only what the generated traffic happens to do (stateful chains, the
+#: coverage phase): the scaffold leaves them as a TODO until a suite test makes them certain
+BY_CHANCE = frozenset({"ensure_resource_availability", "use_after_free",
+                       "missing_required_header"})
+
 #: ADR rule -> (finder over the document, what the standard itself does when it breaks it)
 ADR_DOCUMENT_RULES: dict[str, tuple[Callable[[dict[str, Any]], list[str]], str]] = {
     "ADR-no-trailing-slash": (adr.slashed_paths, "has paths ending in '/'"),
@@ -253,7 +257,7 @@ def scaffold(source: SpecSource, component: str, profile_id: str, *, api: str | 
         profile = parse_profile(text, f"{profile_id}.yaml")
     except ProfileError as exc:  # what we wrote must load; a failure here is our bug
         raise UsageError(f"the scaffolded profile does not validate: {exc}") from None
-    return Scaffold(text, profile, inherited, [c for _s, c, *_ in checks])
+    return Scaffold(text, profile, inherited, [c for _s, c, *_ in checks])  # incl. the TODO ones
 
 
 def _header(source: SpecSource, component: str, profile_id: str, title: str, version: str,
@@ -339,11 +343,29 @@ def _requirements(api: str, title: str, url: str,
                   checks: list[tuple[str, str, str, str, str]]) -> list[str]:
     lines = ["", "requirements:",
              "  # --- The OpenAPI contract (schemathesis over the operations above) -------------"]
-    for suffix, check, nl, en, why in checks:
+    by_chance = [c for c in checks if c[1] in BY_CHANCE]
+    for suffix, check, nl, en, why in (c for c in checks if c[1] not in BY_CHANCE):
         lines += [f"  - id: OAS-{suffix}  # applies: {why}", "    level: MUST", "    class: basis",
                   "    title:", f"      nl: {_q(nl.format(title=title))}",
                   f"      en: {_q(en.format(title=title))}", f"    source: {_q(url)}",
                   "    checks:", f"      - schemathesis: {{api: {api}, checks: [{check}]}}"]
+    for suffix, check, nl, en, why in by_chance:
+        lines += [
+            "",
+            f"  # TODO OAS-{suffix}: {check} judges only what the generated traffic happens to",
+            "  # do (create then read, delete then read, leave a header out); at a small budget",
+            "  # it may never do so, and a rule that was not exercised is never passed. Write a",
+            "  # suite test that does it once for certain (see conformance/suites/lifecycle.py),",
+            "  # then add the requirement with both checks:",
+            f"  # - id: OAS-{suffix}  # applies: {why}",
+            "  #   level: MUST",
+            "  #   class: basis",
+            f"  #   title: {{nl: {_q(nl.format(title=title))}, en: {_q(en.format(title=title))}}}",
+            f"  #   source: {_q(url)}",
+            "  #   checks:",
+            "  #     - suite: conformance.suites.<module>:test_<what it makes certain>",
+            f"  #     - schemathesis: {{api: {api}, checks: [{check}], when_applied: true}}",
+        ]
     lines += [
         "",
         "  # --- TODO: the behaviour rules of the standard ------------------------------------",
@@ -358,13 +380,3 @@ def _requirements(api: str, title: str, url: str,
         "  #     - suite: conformance.suites.<module>:test_<rule>",
     ]
     return lines
-
-
-def write_new(path: Path, text: str, force: bool) -> None:
-    """Write without losing anything: an existing file only with ``force``."""
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; give another --out, or --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -303,10 +303,12 @@ class Factory:
         self._in_accepted_form("zaaktype.deelzaaktypen", "catalogi",
                                "zaaktype_partial_update", attempt)
 
-    def iot_reference(self, iot: dict[str, Any]) -> str:
+    def iot_reference(self, iot: dict[str, Any], *, pinned: bool = False) -> str:
         """How a zaaktype-informatieobjecttype names its informatieobjecttype on this supplier
-        (FORMS: the omschrijving, as the pinned file says, unless it accepts only the URL)."""
-        form = self.forms.get("zaakinformatieobjecttype.informatieobjecttype", "omschrijving")
+        (FORMS: the omschrijving, as the pinned file says, unless it accepts only the URL);
+        ``pinned``: always the pinned file's form (what a contract pass must see accepted)."""
+        key = "zaakinformatieobjecttype.informatieobjecttype"
+        form = FORMS[key][0][0] if pinned else self.forms.get(key, FORMS[key][0][0])
         return iot["url"] if form == "url" else iot["omschrijving"]
 
     def ziot_body(self, zaaktype: str, iot: dict[str, Any], **overrides: Any) -> dict[str, Any]:
@@ -344,7 +346,7 @@ class Factory:
                 continue
             if refused is not None:
                 self.findings.append({
-                    "api": api, "operation": operation, "judgement": "disagreement",
+                    "kind": "workaround", "api": api, "operation": operation, "count": 1,
                     "message": f"the supplier refused {key} as the {forms[0]} and accepted it "
                                f"as the {form}: {why}. {refused}",
                     "evidence": refused.evidence})
@@ -439,6 +441,14 @@ class Factory:
             "roltoelichting": "Conformance",
             "betrokkeneIdentificatie": {"identificatie": "conformance", "achternaam": "Harness"},
         })
+
+    def zaakobject(self, zaak: str) -> dict[str, Any]:
+        """A zaakobject whose ``object`` the supplier can resolve without credentials (it may
+        fetch it: Open Zaak does, and its own API answers it 403): the run's Selectielijst
+        procestype where there is one, else the zaak itself."""
+        return self.create(self.zaken, "zaakobjecten", {
+            "zaak": zaak, "objectType": "overige", "objectTypeOverige": "conformance",
+            "object": self.lists.procestype or zaak})
 
     def zaakinformatieobject(self, zaak: str, informatieobject: str) -> dict[str, Any]:
         return self.create(self.zaken, "zaakinformatieobjecten", {

@@ -65,8 +65,8 @@ def counted(result: RunResult, outcome: str, level: str = "MUST") -> set[str]:
 def assert_clean(result: RunResult) -> None:
     """Conformant, nothing failed or undecided, and every tested requirement really ran."""
     assert counted(result, "failed") == set(), [
-        (r.id, r.message, [e.message for e in r.evidence]) for r in result.requirements
-        if r.outcome == "failed"]
+        (r.id, r.message, [_evidence(e) for e in r.evidence]) for r in result.requirements
+        if r.outcome == "failed" and r.inherited is None]
     assert counted(result, "error") == set(), [
         (r.id, r.message) for r in result.requirements if r.outcome == "error"]
     assert result.verdict == "conformant"
@@ -74,6 +74,13 @@ def assert_clean(result: RunResult) -> None:
         if req.not_tested is None and req.inherited is None:
             assert req.checks and all(c.outcome == "passed" and c.executed > 0
                                       for c in req.checks), req.id
+
+
+def _evidence(item) -> str:
+    """One line of evidence: the message, the operation and the request that showed it."""
+    request = item.request or {}
+    return (f"{item.message} [{item.operation}: {request.get('method')} {request.get('url')} "
+            f"{str(request.get('body'))[:300]}]")
 
 
 def assert_defect(result: RunResult, defect: str, must_fail: set[str],
@@ -84,7 +91,8 @@ def assert_defect(result: RunResult, defect: str, must_fail: set[str],
     assert must_fail <= failed, f"{defect}: expected {sorted(must_fail)}, got {sorted(failed)}"
     unrelated = failed - must_fail - may_fail
     assert not unrelated, f"{defect}: unrelated MUST requirements failed: " + "; ".join(
-        f"{r.id}: {r.message}" for r in result.requirements if r.id in unrelated)
+        f"{r.id}: {r.message} {[_evidence(e) for e in r.evidence[:2]]}"
+        for r in result.requirements if r.id in unrelated)
     for req in result.requirements:
         if req.id in must_fail:
             assert req.evidence, f"{req.id} failed without evidence"

@@ -312,3 +312,40 @@ def test_junit_reports_inherited_rules_as_skipped():
     case = next(c for c in root.iter("testcase") if c.get("name").startswith(failed["id"] + " "))
     assert case.find("failure") is None
     assert "inherited from the standard" in case.find("skipped").get("message")
+
+
+@pytest.mark.parametrize(("lang", "missing_heading", "excluded", "provenance"), [
+    ("nl", "Ontbrekende onderdelen", "niet getoetst: left out by the profile: Deprecated",
+     "het gepubliceerde profiel"),
+    ("en", "Missing parts", "not tested: left out by the profile: Deprecated",
+     "the published built-in profile"),
+])
+def test_missing_parts_first_then_coverage_and_provenance(lang, missing_heading, excluded,
+                                                          provenance):
+    """What the target left out comes right after the verdict, before anything else; the
+    contract pass's reach per operation (excluded operations with their reason) and the
+    profile's provenance are on the page, in both languages."""
+    results = not_conformant_results()
+    results["missing_parts"] = [{"part": "API notificaties",
+                                 "reason": "ZRC-notificaties needs the Notificaties API"}]
+    results["coverage"] = [
+        {"api": "zaken", "operation": "zaak_create", "requests": 40, "positive": 12,
+         "judged": 11, "accepted": 9, "statuses": {"201": 9}, "checks": ["not_a_server_error"]},
+        {"api": "zaken", "operation": "klantcontact_list",
+         "excluded": "left out by the profile: Deprecated in the Zaken API 1.5 itself"},
+    ]
+    html = render_certificate(results, lang=lang)
+    verdict_at, missing_at = html.index('id="verdict"'), html.index(missing_heading)
+    assert verdict_at < missing_at < html.index('id="requirements"')
+    assert "API notificaties" in html[missing_at:html.index('id="requirements"')]
+    coverage = html[html.index('id="coverage"'):]
+    assert re.search(r"zaak_create</td><td>40</td><td>11</td><td>9</td>", coverage)
+    assert excluded in coverage
+    assert provenance in html
+
+
+def test_a_changed_profile_is_marked_on_the_page():
+    results = not_conformant_results()
+    results["profile"]["provenance"] = "changed"
+    html = render_certificate(results, lang="nl")
+    assert 'class="profile-changed"><strong>AANGEPAST' in html

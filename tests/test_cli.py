@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 
 import httpx
+import yaml
 
-from conformance.reference import defects
+from conformance.auth import jwt_zgw_token
+from conformance.reference import APIS, LIST_APIS, defects
+from conformance.zgw import CRS_HEADERS
 
 
 def test_profiles_list_and_show(cli):
@@ -39,11 +43,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_reference_by_hand(spec_dir):
+def test_serve_reference_by_hand(spec_dir, tmp_path):
+    """Started by hand it serves every API and its lists, writes a complete target file and
+    prints an export line for each secret it had to generate."""
     port = _free_port()
+    target = tmp_path / "reference.yaml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_SECRET")}
+    env["CONFORMANCE_SECRET"] = "given-main-secret-0123456789abcdef"
     proc = subprocess.Popen([sys.executable, "-m", "conformance", "serve-reference", "--port",
-                             str(port), "--spec-dir", str(spec_dir), "--offline"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             str(port), "--spec-dir", str(spec_dir), "--offline",
+                             "--write-target", str(target)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -58,9 +68,45 @@ def test_serve_reference_by_hand(spec_dir):
         anonymous = httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/zaken",
                               headers={"Accept-Crs": "EPSG:4326"})
         assert anonymous.status_code == 403
+        # its own Selectielijst and Referentielijsten, public like the VNG services
+        for path in ("selectielijst/api/v1/procestypen",
+                     "referentielijsten/api/v1/communicatiekanalen"):
+            assert httpx.get(f"http://127.0.0.1:{port}/{path}").status_code == 200, path
+        written = yaml.safe_load(target.read_text(encoding="utf-8"))
+        assert set(written["apis"]) == {*APIS, *LIST_APIS}
+        assert written["apis"]["zaken"]["base_url"] == f"http://127.0.0.1:{port}/zaken/api/v1"
+        assert written["auth"]["secret_env"] == "CONFORMANCE_SECRET"
+        assert [(c["name"], c["secret_env"]) for c in written["auth"]["clients"]] == [
+            ("restricted", "CONFORMANCE_SECRET_2"), ("vwl-normaal", "CONFORMANCE_SECRET_3")]
+        # the generated secrets it printed are the ones its clients have
+        exports = dict(proc.stdout.readline().decode().strip().removeprefix("export ")
+                       .split("=", 1) for _ in range(2))
+        assert set(exports) == {"CONFORMANCE_SECRET_2", "CONFORMANCE_SECRET_3"}
+
+        def zaken_as(client_id: str, secret: str) -> httpx.Response:
+            token = jwt_zgw_token(client_id, secret)
+            return httpx.get(f"http://127.0.0.1:{port}/zaken/api/v1/zaken",
+                             headers={**CRS_HEADERS, "Authorization": f"Bearer {token}"})
+
+        assert zaken_as("conformance", env["CONFORMANCE_SECRET"]).status_code == 200
+        # the restricted client is known (its own secret) but has no rights until given some
+        known = zaken_as("conformance-restricted", exports["CONFORMANCE_SECRET_2"])
+        forged = zaken_as("conformance-restricted", "x" * 43)
+        assert known.status_code == forged.status_code == 403
+        assert known.json()["code"] != forged.json()["code"], (known.text, forged.text)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_reference_keeps_a_file_it_did_not_write(cli, tmp_path):
+    """--write-target replaces a target file it wrote before, never the user's own."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("supplier: {name: Mine}\n", encoding="utf-8")
+    res = cli("serve-reference", "--port", "1", "--write-target", str(mine))
+    assert res.code == 2 and "exists and was not written by this command" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert mine.read_text(encoding="utf-8") == "supplier: {name: Mine}\n"
 
 
 def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
@@ -71,6 +117,7 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
 
     from conformance.auth import TokenSource
     from conformance.client import ApiClient, Limits
+    from conformance.external_lists import discover
     from conformance.reference import reference_spec_paths
     from conformance.targets import AuthConfig, origin_of
     from conformance.zgw import Factory
@@ -81,9 +128,14 @@ def test_same_seed_twice_against_one_supplier_does_not_collide(resolver):
         url = server.api_url("catalogi")
         tokens = TokenSource(AuthConfig("jwt-zgw", "c", secret))
         for _ in range(2):
-            client = ApiClient(url, Limits(origins={origin_of(url)}), tokens)
-            Factory(catalogi=client, rng=random.Random(42)).zaaktype_set()
+            limits = Limits(origins={origin_of(url)})
+            client = ApiClient(url, limits, tokens)
+            # the supplier's own Selectielijst, which its catalogue checks references against
+            selectielijst = ApiClient(server.api_url("selectielijst"), limits, tokens)
+            lists = discover({}, {"selectielijst": selectielijst})
+            Factory(catalogi=client, rng=random.Random(42), lists=lists).zaaktype_set()
             client.close()
+            selectielijst.close()
 
 
 def test_a_secret_equal_to_the_client_id_certifies_with_a_warning(cli, resolver, tmp_path):

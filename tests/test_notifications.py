@@ -27,6 +27,7 @@ from conformance.engine.data_notificaties import subscribe, subscribed_receiver
 from conformance.engine.suites import run_suites
 from conformance.engine.webhook import CallbackSettings, WebhookReceiver
 from conformance.errors import TargetError
+from conformance.external_lists import discover
 from conformance.profiles import load_profile
 from conformance.reference import DEFAULT_CLIENT_ID, reference_spec_paths
 from conformance.targets import AuthConfig, load_target_file, origin_of
@@ -108,7 +109,8 @@ def clients(supplier: ReferenceServer) -> Iterator[dict[str, ApiClient]]:
     made = {api: ApiClient(supplier.api_url(api), limits, tokens,
                            default_headers={"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
                            if api == "zaken" else {})
-            for api in ("zaken", "catalogi", "documenten", "besluiten", "notificaties")}
+            for api in ("zaken", "catalogi", "documenten", "besluiten", "notificaties",
+                        "selectielijst")}
     yield made
     for client in made.values():
         client.close()
@@ -118,7 +120,7 @@ def clients(supplier: ReferenceServer) -> Iterator[dict[str, ApiClient]]:
 def factory(clients: dict[str, ApiClient]) -> Iterator[Factory]:
     made = Factory(catalogi=clients["catalogi"], zaken=clients["zaken"],
                    documenten=clients["documenten"], besluiten=clients["besluiten"],
-                   rng=random.Random(7))
+                   rng=random.Random(7), lists=discover({}, clients))
     yield made
     made.cleanup()
 
@@ -202,7 +204,8 @@ def test_without_a_notificaties_api_the_requirements_are_not_applicable(tmp_path
     by_id = {r.id: r for r in results + catalogi}
     for rid in ("ZRC-notificaties", "ZRC-notificaties-kenmerken", "ZTC-notificaties"):
         assert by_id[rid].outcome == "skipped", rid
-        assert by_id[rid].not_tested.startswith("not applicable: the target has no Notificaties"), \
+        assert by_id[rid].not_tested.startswith(
+            "not applicable: the target leaves out API notificaties"), \
             by_id[rid].not_tested
     json.dumps([r.id for r in results])  # plain data
 

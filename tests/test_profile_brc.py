@@ -23,6 +23,7 @@ from test_reference_supplier import (
     build_world,
     conforms,
     problem,
+    selectielijst_refs,
     spec_paths,  # noqa: F401  (fixture)
     zaaktype_body,
 )
@@ -80,15 +81,15 @@ class Besluiten:
         c = self.c
         url = c.create(c.url("catalogi", "/zaaktypen"), {
             **zaaktype_body(self.world.catalogus, "ZT-BRC"), "besluittypen": besluittypen})["url"]
+        # its zaken may be deelzaken of each other (the supplier checks zrc-013's deelzaaktypen)
+        assert c.request("PATCH", url, json={"deelzaaktypen": [url]}).status_code == 200
         for n, name in ((1, "Start"), (2, "Eind")):
             c.create(c.url("catalogi", "/statustypen"),
                      {"zaaktype": url, "omschrijving": name, "volgnummer": n})
         c.create(c.url("catalogi", "/roltypen"),
                  {"zaaktype": url, "omschrijving": "B", "omschrijvingGeneriek": "behandelaar"})
         c.create(c.url("catalogi", "/resultaattypen"), {
-            "zaaktype": url, "omschrijving": "R", "besluittypen": [],
-            "resultaattypeomschrijving": "https://selectielijst.example/api/v1/x/1",
-            "selectielijstklasse": "https://selectielijst.example/api/v1/resultaten/1",
+            "zaaktype": url, "omschrijving": "R", "besluittypen": [], **selectielijst_refs(url),
             "archiefnominatie": "vernietigen", "archiefactietermijn": "P10Y"})
         return self.publish(url)
 

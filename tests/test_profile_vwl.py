@@ -99,8 +99,9 @@ def test_fictional_bsns_pass_the_11_test_in_the_test_range():
 
 @pytest.mark.slow
 def test_scope_rules_need_a_normal_client(resolver, tmp_path: Path):
-    """Without the client with only the normal scopes the scope rules are reported not
-    applicable with the reason, never passed; with it they pass. Only those rules run."""
+    """The profile requires the client with only the normal scopes: without it the scope
+    rules were not exercised (undecided, the run incomplete, the client named as missing),
+    never passed; with it they pass. Only those rules run."""
     profile = load_profile(PROFILE)
     profile = dataclasses.replace(profile, requirements=[
         r for r in profile.requirements if r.id in SCOPE_RULES])
@@ -114,7 +115,7 @@ def test_scope_rules_need_a_normal_client(resolver, tmp_path: Path):
     assert {r.id: r.outcome for r in full.requirements} == dict.fromkeys(SCOPE_RULES, "passed")
     assert full.verdict == "conformant"
     for req in lacking.requirements:
-        assert req.outcome == "skipped", (req.id, req.outcome, req.message)
-        assert req.not_tested.startswith("not applicable: the target declares no client with "
-                                         "only the scopes read:normal"), req.id
+        assert req.outcome == "error", (req.id, req.outcome, req.message)
+        assert "not exercised: the target leaves out client vwl-normaal" in req.message, req.id
+    assert [m["part"] for m in lacking.missing_parts] == ["client vwl-normaal"]
     assert lacking.verdict == "incomplete"  # nothing decisive was left to decide

@@ -43,8 +43,12 @@ def test_zaken_scaffold_derives_what_zrc_1_5_declares(spec_dir):
     made = scaffold(source, "zaakregistratiecomponent", "zaken-scaffold")
     zrc = load_profile("zrc-1.5")
     own = {c for r in zrc.requirements if r.id.startswith("ZRC-OAS-")
-           for ch in r.checks for c in ch.checks}
+           for ch in r.checks if getattr(ch, "api", None) for c in ch.checks}
     assert set(made.contract) == own
+    # the checks that judge only what generated traffic happens to do stay a TODO until a
+    # suite test makes them certain (as zrc-1.5's lifecycle tests do)
+    assert "# TODO OAS-availability: ensure_resource_availability judges only" in made.text
+    assert "  - id: OAS-availability" not in made.text
     assert set(made.inherited) == {r.id for r in zrc.requirements if r.inherited}
     assert "(38: archiefactiedatum__gt" in made.inherited["ADR-query-keys-camel-case"]
     assert {k: made.profile.gemma[k] for k in ("component", "verplicht", "aanbevolen")} == {
@@ -84,8 +88,8 @@ def test_errors_say_what_to_do_and_lose_nothing(cli, tmp_path, spec_dir):
                                      "--component", "Mijngemeentecomponent"],
         "did you mean 'Mijngemeentecomponent'": ["--spec", spec, "--sha256", CONSUMER_SHA,
                                                  "--component", "Mijngemeente"],
-        "exists; give another --out, or --force": ["--spec", spec, "--sha256", CONSUMER_SHA,
-                                                   "--component", "Mijngemeentecomponent"],
+        "was not written by this command; give another --out, or --force": [
+            "--spec", spec, "--sha256", CONSUMER_SHA, "--component", "Mijngemeentecomponent"],
         "downloads are off": ["--spec", "https://example.org/x/openapi.yaml", "--sha256",
                               CONSUMER_SHA, "--component", "Mijngemeentecomponent"],
         "is not a GEMMA standard name": ["--spec", spec, "--sha256", CONSUMER_SHA,
@@ -122,7 +126,7 @@ def test_third_party_scaffold_applies_every_adr_rule(third_party_profile):
     assert not [r.id for r in profile.requirements if r.inherited]
     assert {r.id for r in profile.requirements if r.id.startswith("OAS-")} == {
         "OAS-schema", "OAS-status", "OAS-content-type", "OAS-server-error", "OAS-negative",
-        "OAS-positive", "OAS-availability"}
+        "OAS-positive"}  # (availability: a TODO until a suite test makes it certain)
     assert set(THIRD_PARTY) == set(DEFECTS)
 
 

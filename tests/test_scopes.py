@@ -107,16 +107,20 @@ def test_each_defect_fails_exactly_its_rule(resolver, tmp_path, defect):
 @pytest.mark.slow
 @pytest.mark.parametrize("missing", ["clients", "ac"])
 def test_without_second_client_or_ac_the_rules_are_not_tested(resolver, tmp_path, missing):
-    """Never passed: each rule is disclosed as not applicable, with the reason."""
+    """Never passed: the profiles require both, so each rule is undecided (not exercised),
+    with the part the target leaves out and what to add."""
     result = _run(resolver, tmp_path, **{missing: False})
     reqs = {r.id: r for r in result.requirements}
     assert set(reqs) == ALL_RULES
+    part = "client restricted" if missing == "clients" else "API autorisaties"
     for rule, req in reqs.items():
-        assert req.outcome == "skipped" and req.not_tested, (rule, req.outcome, req.message)
-        assert req.not_tested.startswith("not applicable:"), req.not_tested
+        assert req.outcome == "error" and not req.not_tested, (rule, req.outcome, req.message)
+        assert req.message.startswith(f"not exercised: the target leaves out {part}"), \
+            req.message
         assert ("second client" if missing == "clients" else "Autorisaties API") in \
-            req.not_tested, req.not_tested
+            req.message, req.message
     assert result.verdict == "incomplete", result.verdict_reason  # never conformant
+    assert part in result.verdict_reason, result.verdict_reason
 
 
 def test_supplier_authorises_each_client_by_its_own_applicatie(spec_dir):

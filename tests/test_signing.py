@@ -130,7 +130,7 @@ def test_round_trip_json(signed, keys, tmp_path):
     report = verify_document(load_document(path), [keys[1]], today=TODAY)
     assert report.ok, report.lines()
     assert [c.name for c in report.checks] == ["signature", "trusted_key", "validity_period",
-                                               "digests"]
+                                               "digests", "profile"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -196,7 +196,8 @@ def test_tamper_visible_page(signed, keys, tmp_path):
     path = _write(tmp_path, "certificate.html", html.replace("✘ NIET CONFORM", "✔ CONFORM", 1))
     report = verify_document(load_document(path), [keys[1]], today=TODAY)
     assert _failed(report) == {"digests"}
-    assert "visible page differs" in report.checks[-1].message
+    assert "visible page differs" in next(c for c in report.checks
+                                          if c.name == "digests").message
 
 
 def test_every_single_byte_of_the_signed_content_matters(signed, keys):
@@ -246,7 +247,8 @@ def test_unsigned_document_fails_signature(keys):
     doc = build_certificate(not_conformant_results(), issuer="X", now=NOW)
     assert {"signature", "trusted_key"} <= _failed(verify_document(doc, [keys[1]], today=TODAY))
     bare = verify_document(not_conformant_results(), [keys[1]], today=TODAY)
-    assert _failed(bare) == {"signature", "trusted_key", "validity_period", "digests"}
+    assert _failed(bare) == {"signature", "trusted_key", "validity_period", "digests",
+                             "profile"}
 
 
 def test_sign_refuses_inconsistent_digests(keys):
@@ -314,3 +316,41 @@ def test_invalid_results_are_refused():
         build_certificate(results, issuer="X")
     with pytest.raises(CertifyError, match="issuer"):
         build_certificate(not_conformant_results(), issuer=" ")
+
+
+# --- the profile behind the certificate -------------------------------------------------------
+
+def _signed_with_profile(keys, **profile_fields) -> dict:
+    results = not_conformant_results()
+    results["profile"].update(profile_fields)
+    return sign_certificate(build_certificate(results, issuer="X", now=NOW), keys[0])
+
+
+def _profile_check(report):
+    return next(c for c in report.checks if c.name == "profile")
+
+
+def test_the_published_profile_is_named_as_such(signed, keys):
+    check = _profile_check(verify_document(signed, [keys[1]], today=TODAY))
+    assert check.passed and "the published built-in profile zrc-1.5" in check.message
+
+
+def test_a_changed_copy_of_a_published_profile_fails(keys):
+    """Two edited lines in a copy of zrc-1.5 (same id and version) must not pass as zrc-1.5,
+    even though the copy's own digests are consistent and the signature is good."""
+    doc = _signed_with_profile(keys, sha256="ab" * 32)
+    report = verify_document(doc, [keys[1]], today=TODAY)
+    assert _failed(report) == {"profile"}
+    assert "changed copy" in _profile_check(report).message
+
+
+def test_a_custom_profile_is_named_custom(keys):
+    doc = _signed_with_profile(keys, id="gemeente-x-zaken", sha256="cd" * 32)
+    check = _profile_check(verify_document(doc, [keys[1]], today=TODAY))
+    assert check.passed and "a custom profile gemeente-x-zaken" in check.message
+
+
+def test_another_version_of_a_published_profile_cannot_be_compared(keys):
+    doc = _signed_with_profile(keys, version="2020.1", sha256="ef" * 32)
+    check = _profile_check(verify_document(doc, [keys[1]], today=TODAY))
+    assert check.passed and "cannot compare the digest" in check.message

@@ -72,26 +72,30 @@ class DataAdapter:
                 case.query[name] = url
         return True
 
-    def positive_path(self, case: Any) -> None:
+    def positive_path(self, case: Any, *, relinked: bool = False) -> None:
         """Point a positive case's path at an object the target holds.
 
         A generated UUID names no object, so every positive read, update or delete would be
         a 404: valid data never accepted. An object the run made (or ``make`` makes now) of
-        the operation's kind takes its place; a DELETE takes it for good.
+        the operation's kind takes its place; a DELETE takes it for good, and takes one the
+        run does not keep (``kept``) when there is or can be made one. A stateful step whose
+        path a link gave is left alone unless ``relinked`` (its object cannot serve).
         """
-        if not case.path_parameters or negative(case.meta, ParameterLocation.PATH) or \
-                _from_link(case):
+        if not case.path_parameters or negative(case.meta, ParameterLocation.PATH) or (
+                from_link(case) and not relinked):
             return
         pattern = _template(case.operation.schema.get_base_url().rstrip("/")
                             + _owner_path(case.operation.path))
         deleting = case.method.upper() == "DELETE" and case.operation.path.endswith("}")
-        found = self._pick(pattern, deleting)
+        found = self._pick(pattern, spare_kept=deleting)
         if found is None:
             try:
                 made = self.make(case)
             except (FixtureError, httpx.HTTPError, ClientLimitError):
                 made = False  # the case keeps its generated path (a 404 then proves nothing)
-            found = self._pick(pattern, deleting) if made else None
+            found = self._pick(pattern, spare_kept=deleting) if made else None
+        if found is None and deleting:
+            found = self._pick(pattern, spare_kept=False)
         if found is None:
             return
         url, params = found
@@ -101,19 +105,15 @@ class DataAdapter:
         if deleting and url not in self.kept():
             self.owners.pop(url, None)
 
-    def _pick(self, pattern: re.Pattern[str], deleting: bool
+    def _pick(self, pattern: re.Pattern[str], *, spare_kept: bool
               ) -> tuple[str, dict[str, str]] | None:
-        """The newest object matching the path; a delete spares what the run keeps."""
-        kept = self.kept() if deleting else set()
-        fallback = None
+        """The newest object matching the path, if need be one the run does not keep."""
+        kept = self.kept() if spare_kept else set()
         for url in reversed(list(self.owners)):
             match = pattern.fullmatch(url)
-            if match is None:
-                continue
-            if url not in kept:
+            if match is not None and url not in kept:
                 return url, match.groupdict()
-            fallback = fallback or (url, match.groupdict())
-        return fallback
+        return None
 
     def kept(self) -> set[str]:
         """Objects the pass keeps using (the prepared ones): deleted only when nothing else
@@ -154,7 +154,7 @@ class DataAdapter:
                 self.owners.pop(other, None)
 
 
-def _from_link(case: Any) -> bool:
+def from_link(case: Any) -> bool:
     """A stateful step whose path an earlier answer gave (a link): a real object already."""
     if case.meta is None or case.meta.phase.name.value != "stateful":
         return False

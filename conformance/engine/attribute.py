@@ -17,15 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..parts import NOT_APPLICABLE
 from ..profiles import Profile, Requirement, SchemathesisCheck, SuiteCheck
 from ..results import CheckResult, Evidence, RequirementResult, combine_outcomes
 from .contract import CheckTally, ContractOutcome
 from .suites import SuiteOutcome
 
 MAX_EVIDENCE = 5
-#: A suite test that skips with this prefix says the rule does not apply to this target
-#: (e.g. TLS on a plain-http loopback target): disclosed like ``not_tested``, not undecided.
-NOT_APPLICABLE = "not applicable:"
 #: the check whose requirement fails when an operation never accepted valid data
 POSITIVE_CHECK = "positive_data_acceptance"
 

@@ -19,16 +19,17 @@ import pytest
 
 from ..auth import TokenSource
 from ..client import ApiClient, Limits
+from ..parts import api_part, client_part, lacks
 from ..profiles import Profile
 from ..targets import AuthConfig
 from ..zgw import Factory, FixtureError, default_headers
 from .adapters import DataAdapter
 
 RESTRICTED = "restricted"  # the name of the further client the scope rules use
-NO_AC = ("not applicable: the target has no Autorisaties API, so the harness cannot give a "
-         "client limited rights (add the API under 'apis: autorisaties')")
-NO_CLIENT = ("not applicable: the target declares no second client, so the harness cannot ask "
-             "with limited rights (add one under auth.clients, e.g. name: restricted)")
+NO_AC = lacks(api_part("autorisaties"), "without an Autorisaties API the harness cannot give "
+              "a client limited rights (add the API under 'apis: autorisaties')")
+NO_CLIENT = lacks(client_part(RESTRICTED), "without a second client the harness cannot ask "
+                  "with limited rights (add one under auth.clients, name: restricted)")
 
 
 def prepare_autorisaties(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],

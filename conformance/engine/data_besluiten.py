@@ -54,10 +54,18 @@ class BesluitenAdapter(DataAdapter):
 
     types: BesluitenSet
     besluit_url: str | None = None
+    #: a zaak and a document on the target, for the ``zaak`` and ``informatieobject`` filters
+    #: (a URL that names no such object is rightly refused); empty without those APIs
+    zaak_url: str = ""
+    document_url: str = ""
 
     def url_filters(self) -> dict[str, str]:
-        return {"besluittype": self.types.besluittype, "besluit": self.besluit_url or "",
-                "informatieobjecttype": self.types.informatieobjecttype}
+        besluit = ""
+        with contextlib.suppress(FixtureError), self._lock:
+            besluit = self._besluit()  # the prepared one, or a new one once it was deleted
+        return {"besluittype": self.types.besluittype, "besluit": besluit,
+                "informatieobjecttype": self.types.informatieobjecttype,
+                "zaak": self.zaak_url, "informatieobject": self.document_url}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
@@ -157,6 +165,10 @@ def prepare_besluiten(profile: Profile, factory: Factory, specs: dict[str, dict[
     prep.fixtures.setdefault("zaaktype_set", dataclasses.asdict(zaaktype_set))
     prep.fixtures["besluiten"] = dataclasses.asdict(types)
     adapter = BesluitenAdapter(factory=factory, types=types,
+                               zaak_url=factory.zaak(zaaktype_set.zaaktype)["url"]
+                               if factory.zaken is not None else "",
+                               document_url=factory.document(types.informatieobjecttype)["url"]
+                               if factory.documenten is not None else "",
                                ignored_query=profile.contract.get("ignored_query", []),
                                date_query=date_query_params(specs.get("besluiten", {})),
                                rng=random.Random(seed))

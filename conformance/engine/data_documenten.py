@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 from schemathesis.core import NotSet
 from schemathesis.core.parameters import ParameterLocation
 
+from ..client import ClientLimitError
 from ..profiles import Profile
 from ..zgw import Factory, FixtureError, ZaaktypeSet
-from .adapters import DataAdapter, date_query_params, negative, path_url
+from .adapters import DataAdapter, date_query_params, from_link, negative, path_url
 
 DOCUMENT = "enkelvoudiginformatieobject"
 LANGUAGES = ("nld", "eng", "fry", "ger", "fre")
@@ -50,6 +52,9 @@ class DocumentenAdapter(DataAdapter):
 
     types: ZaaktypeSet
     document_url: str
+    #: documents a zaak or besluit refers to (seen in objectinformatieobjecten): the
+    #: standard forbids deleting them, so no positive DELETE names one
+    linked: set[str] = dataclasses.field(default_factory=set)
 
     def url_filters(self) -> dict[str, str]:
         return {"informatieobject": self.document_url,
@@ -71,7 +76,14 @@ class DocumentenAdapter(DataAdapter):
                 case.query.pop("registratieOp", None)
         resource, _, action = operation_id.partition("_")
         with self._lock:
-            self.positive_path(case)
+            if action == "download" and case.path_parameters and not negative(
+                    meta, ParameterLocation.PATH) and not from_link(case):
+                self._with_content(case)  # another case may have removed a document's inhoud
+            elif resource == DOCUMENT and action == "destroy" and from_link(case) and \
+                    path_url(case) in self.linked:
+                self.positive_path(case, relinked=True)  # a link led to a related document
+            else:
+                self.positive_path(case)
         if resource == DOCUMENT and action == "lock" and not negative(
                 meta, ParameterLocation.BODY):
             with self._lock:  # a second lock is rightly refused (drc-009): release it first
@@ -93,7 +105,15 @@ class DocumentenAdapter(DataAdapter):
                 self._adapt_gebruiksrecht(action, case)
 
     def kept(self) -> set[str]:
-        return {self.document_url}
+        return {self.document_url, *self.linked}
+
+    def _with_content(self, case: Any) -> None:
+        """Point a download at a document that has content: a fresh one."""
+        with contextlib.suppress(FixtureError, httpx.HTTPError, ClientLimitError):
+            made = self.factory.document(self.types.informatieobjecttype)
+            self.remember(made)
+            case.path_parameters["uuid"] = made["url"].rstrip("/").rsplit("/", 1)[-1]
+            self.pointed.add(case.id)
 
     def make(self, case: Any) -> bool:
         resource = case.operation.definition.raw.get("operationId", "").partition("_")[0]
@@ -101,6 +121,15 @@ class DocumentenAdapter(DataAdapter):
         try:
             if resource == DOCUMENT:
                 self.remember(f.document(self.types.informatieobjecttype))
+            elif resource == "objectinformatieobject" and f.zaken is not None:
+                # the Documenten side of a zaak-document relation the Zaken API registers
+                document = f.document(self.types.informatieobjecttype)["url"]
+                f.zaakinformatieobject(f.zaak(self.types.zaaktype)["url"], document)
+                resp = f.documenten.get("objectinformatieobjecten",  # type: ignore[union-attr]
+                                        params={"informatieobject": document})
+                for item in resp.json() if resp.status_code == 200 else []:
+                    self.remember(item)
+                self.linked.add(document)
             elif resource == "gebruiksrechten":
                 document = f.document(self.types.informatieobjecttype)["url"]
                 self.remember(f.create(f.documenten, "gebruiksrechten", {
@@ -180,6 +209,12 @@ class DocumentenAdapter(DataAdapter):
         method = case.method.upper()
         status = response.status_code
         url = path_url(case)
+        if case.operation.path.startswith("/objectinformatieobjecten") and status == 200:
+            with contextlib.suppress(ValueError, AttributeError, TypeError):
+                body = response.json()
+                for item in body if isinstance(body, list) else [body]:
+                    if isinstance(item.get("informatieobject"), str):
+                        self.linked.add(item["informatieobject"])
         if method in ("POST", "PUT", "PATCH") and status in (200, 201):
             with contextlib.suppress(ValueError, AttributeError):
                 self.remember(response.json())

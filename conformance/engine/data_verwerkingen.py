@@ -30,6 +30,7 @@ import httpx
 from schemathesis.core.parameters import ParameterLocation
 
 from ..client import ApiClient
+from ..parts import client_part, lacks
 from ..profiles import Profile
 from ..zgw import Factory, FixtureError, rsin_is_valid
 from .adapters import DataAdapter, negative, path_url
@@ -38,9 +39,9 @@ BEWERKING, INZAGE = "vwl-bewerking", "vwl-inzage"
 #: the further client (auth.clients) the supplier gave only the normal scopes
 NORMAL_CLIENT = "vwl-normaal"
 NORMAL_SCOPES = ("read:normal", "create:normal", "update:normal", "delete:normal")
-NO_NORMAL_CLIENT = (
-    "not applicable: the target declares no client with only the scopes read:normal, "
-    "create:normal, update:normal and delete:normal, so what such a client may not do cannot "
+NO_NORMAL_CLIENT = lacks(
+    client_part(NORMAL_CLIENT), "without a client with only the scopes read:normal, "
+    "create:normal, update:normal and delete:normal, what such a client may not do cannot "
     f"be tried (add one under auth.clients with name: {NORMAL_CLIENT})")
 #: the elements of a verwerkingsactie a client writes (OAS-W ``Verwerkingsactie``)
 ELEMENTS = ("actieNaam", "handelingNaam", "verwerkingNaam", "verwerkingId",

@@ -74,9 +74,7 @@ class ZakenAdapter(DataAdapter):
             "status": lambda: f.status(self.new_zaak(), t.statustypen[0]),
             "resultaat": lambda: f.resultaat(self.new_zaak(), t.resultaattype),
             "rol": lambda: f.rol(self.new_zaak(), t.roltype),
-            "zaakobject": lambda: f.create(f.zaken, "zaakobjecten", {
-                "zaak": self.new_zaak(), "objectType": "overige",
-                "objectTypeOverige": "conformance", "object": self.zaak_url}),
+            "zaakobject": lambda: f.zaakobject(self.new_zaak()),
             "zaakinformatieobject": lambda: f.zaakinformatieobject(
                 self.new_zaak(), f.document(t.informatieobjecttype)["url"]),
             "zaakeigenschap": lambda: f.zaakeigenschap(f.zaak(t.zaaktype), t.eigenschap),
@@ -155,7 +153,8 @@ class ZakenAdapter(DataAdapter):
             return
         if resource not in ("status", "resultaat", "rol", "zaakobject", "zaakinformatieobject"):
             return
-        previous = self.owners.get(path_url(case)) if action != "create" else None
+        # what the target holds for the object (read once when the run did not make it)
+        previous = self._current(path_url(case)) if action != "create" else None
         if previous is not None:
             # zaak (and the document of a ZIO) cannot change on update: keep the originals
             for name in ("zaak", "informatieobject"):
@@ -180,16 +179,19 @@ class ZakenAdapter(DataAdapter):
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
             if not body.get("objectIdentificatie"):
-                # an object URL on the target itself: a supplier may fetch it (no outside host)
-                body["object"] = self.document_url or self.zaak_url
+                body["object"] = self.object_url()
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
             body["informatieobject"] = self.document_url
         if action == "partial_update":
             body.pop("zaak", None)
             body.pop("informatieobject", None)
 
+    def object_url(self) -> str:
+        """A zaakobject's ``object`` the supplier can resolve (Factory.zaakobject)."""
+        return self.factory.lists.procestype or self.document_url or self.zaak_url
+
     def _current(self, url: str) -> dict[str, Any] | None:
-        """What the target holds for a zaak (remembered, else read once)."""
+        """What the target holds for an object of the Zaken API (remembered, else read)."""
         if url not in self.owners and self.factory.zaken is not None:
             resp = self.factory.zaken.get(url)
             if resp.status_code == 200:

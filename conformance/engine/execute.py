@@ -25,6 +25,7 @@ from .. import __version__
 from ..auth import TokenSource
 from ..client import ApiClient, ClientLimitError, Limits
 from ..errors import UsageError
+from ..parts import lacked_part
 from ..profiles import Profile
 from ..results import RunResult, decide_verdict
 from ..specs import SpecResolver, load_standard_spec
@@ -152,10 +153,15 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                        stage_error or (prep.error and
                                                        f"test data could not be prepared: "
                                                        f"{prep.error}"))
+    if prep.factory is not None:  # refusals of the pinned form the preparation worked around
+        findings.extend({k: v for k, v in f.items() if k != "evidence"}
+                        for f in prep.factory.findings)
     cleanup_report = [*cleanup_report, *suites.cleanup]
     if suites.cleanup:
         notes.append("suites " + _cleanup_note(suites.cleanup))
-    verdict, reason = decide_verdict(requirements, profile.required_classes())
+    missing = profile.missing_parts(set(target.apis), {c.name for c in target.auth.clients})
+    _not_exercised(requirements, missing, {r.id for r in profile.requirements if r.not_tested})
+    verdict, reason = decide_verdict(requirements, profile.required_classes(), missing)
     notes.extend(f"safety policy: {r}" for r in dict.fromkeys(limits.refusals[:10]))
     if policy.insecure_tls:
         notes.insert(0, "TLS certificates of the target were NOT verified (--insecure)")
@@ -171,6 +177,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
         verdict=verdict, verdict_reason=reason, requirements=requirements,
         profile=summary, target=target.summary(), findings=findings,
         coverage=[row for outcome in contract.values() for row in outcome.coverage()],
+        missing_parts=missing,
         run={
             "id": str(uuid.uuid4()), "seed": options.seed, "budget": options.budget,
             "tool_version": __version__, "schemathesis_version": schemathesis.__version__,
@@ -184,6 +191,24 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                         for c in cleanup_report],
         },
     )
+
+
+def _not_exercised(requirements: list[Any], missing: list[dict[str, str]],
+                   declared: set[str]) -> None:
+    """A rule skipped because the target leaves out a part the profile requires
+    (conformance.parts) was not exercised: undecided, never disclosed as if the profile
+    allowed it (``declared``: what the profile itself marks not tested stays so)."""
+    required = {m["part"] for m in missing}
+    for req in requirements:
+        if req.outcome != "skipped" or req.id in declared:
+            continue
+        reasons = [c.message.removeprefix("Skipped: ") for c in req.checks
+                   if c.outcome == "skipped"]
+        lacked = [p for p in dict.fromkeys(map(lacked_part, reasons)) if p in required]
+        if lacked:
+            req.outcome, req.not_tested = "error", None
+            req.message = (f"not exercised: the target leaves out {', '.join(lacked)}, which "
+                           f"the component must offer ({'; '.join(dict.fromkeys(reasons))})")
 
 
 def _published_spec(client: ApiClient, notes: list[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import pytest
 from ..auth import TokenSource
 from ..client import ApiClient, Limits
 from ..external_lists import ExternalLists
+from ..parts import api_part, lacks
 from ..redact import for_redaction
 from ..safety import SafetyPolicy
 from ..suites._helpers import NotJudged, take_deviations
@@ -290,8 +291,8 @@ def notificaties(_conformance_clients: dict[str, ApiClient]) -> ApiClient:
 
 
 #: the skip reason when a target offers no Notificaties API (reported as not applicable)
-NO_NRC = ("not applicable: the target has no Notificaties API (add apis.notificaties to the "
-          "target file to test the notifications this API must publish)")
+NO_NRC = lacks(api_part("notificaties"), "add apis.notificaties to the target file to test "
+              "the notifications this API must publish")
 
 
 @pytest.fixture(scope="session")

@@ -249,6 +249,29 @@ def _waivers(results: dict[str, Any], lang: str) -> list[dict[str, str]]:
     } for e in entries]
 
 
+def _coverage(results: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """The contract pass's reach per operation (results' ``coverage``), excluded ones last."""
+    rows = []
+    for row in results.get("coverage") or []:
+        excluded = row.get("excluded")
+        rows.append({
+            "api": str(row.get("api", "")), "operation": str(row.get("operation", "")),
+            "requests": str(row.get("requests", "")), "valid": str(row.get("judged", "")),
+            "accepted": str(row.get("accepted", "")),
+            "checks": ", ".join(str(c) for c in row.get("checks") or []),
+            "excluded": t(lang, "coverage_excluded", reason=_clip(str(excluded), lang, 600))
+            if excluded else "",
+        })
+    return sorted(rows, key=lambda r: bool(r["excluded"]))
+
+
+def _provenance(profile: dict[str, Any], lang: str) -> str | None:
+    kind = profile.get("provenance")
+    if kind not in ("builtin", "changed", "other_version", "custom"):
+        return None  # results from before provenance was recorded
+    return t(lang, f"provenance_{kind}", id=profile["id"], version=profile["version"])
+
+
 def _run(results: dict[str, Any], lang: str) -> dict[str, Any]:
     run, profile = results["run"], results["profile"]
     facts = [(t(lang, "run_id"), run.get("id")), (t(lang, "run_seed"), run["seed"]),
@@ -309,7 +332,12 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
             "algorithm": signature.get("algorithm", ""),
             "results_sha256": cert.get("results_sha256", ""),
         } if signed else {},
+        "missing_parts": [{"part": str(m.get("part", "")), "reason": str(m.get("reason", ""))}
+                          for m in results.get("missing_parts") or []],
+        "coverage": _coverage(results, lang),
         "profile": {
+            "provenance": _provenance(profile, lang),
+            "changed": profile.get("provenance") == "changed",
             "id": profile["id"], "version": profile["version"],
             "title": _text(profile["title"], lang), "sha256": profile["sha256"],
             "component": _text((profile.get("gemma") or {}).get("component"), lang),

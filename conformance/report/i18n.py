@@ -62,6 +62,31 @@ NL: dict[str, str] = {
     "fact_key": "Vingerafdruk ondertekeningssleutel",
     "fact_component": "GEMMA-referentiecomponent",
     "fact_profile_digest": "Profiel-digest",
+    "fact_provenance": "Herkomst profiel",
+    "provenance_builtin": "het gepubliceerde profiel {id} versie {version} van deze tool",
+    "provenance_changed": "AANGEPAST – zelfde id en versie als het gepubliceerde profiel {id} "
+                          "{version}, maar een andere inhoud: niet het gepubliceerde profiel",
+    "provenance_other_version": "profiel {id} versie {version}; deze tool publiceert een andere "
+                                "versie van {id}, vergelijk de digest met die uitgave",
+    "provenance_custom": "eigen profiel {id} versie {version}: geen profiel dat deze tool "
+                         "publiceert",
+    "section_missing": "Ontbrekende onderdelen",
+    "missing_explain": "De geteste omgeving laat onderdelen weg die de component volgens het "
+                       "profiel moet bieden. De eisen die deze onderdelen nodig hebben zijn niet "
+                       "uitgevoerd; het eindoordeel is daarom nooit CONFORM.",
+    "section_coverage": "Dekking per operatie",
+    "coverage_explain": "Per operatie van de geteste standaard: hoeveel verzoeken de "
+                        "contracttoets stuurde, hoeveel daarvan geldige gegevens bevatten die de "
+                        "leverancier kon beoordelen, hoeveel de leverancier daarvan accepteerde "
+                        "(2xx) en welke controles van toepassing waren. Een operatie die het "
+                        "profiel buiten de toets laat, staat er met de reden (Engelstalig, uit "
+                        "het profiel).",
+    "col_operation": "Operatie",
+    "col_requests": "Verzoeken",
+    "col_valid": "Geldig, beoordeeld",
+    "col_accepted": "Geaccepteerd (2xx)",
+    "col_checks": "Toegepaste controles",
+    "coverage_excluded": "niet getoetst: {reason}",
     "fact_issued_at": "Ondertekend op",
     "fact_certificate_id": "Certificaatnummer",
     "fact_validity": "Geldigheid",
@@ -212,6 +237,30 @@ EN: dict[str, str] = {
     "fact_key": "Signing key fingerprint",
     "fact_component": "GEMMA reference component",
     "fact_profile_digest": "Profile digest",
+    "fact_provenance": "Profile provenance",
+    "provenance_builtin": "the published built-in profile {id} version {version} of this tool",
+    "provenance_changed": "CHANGED – same id and version as the published profile {id} "
+                          "{version}, but other content: not the published profile",
+    "provenance_other_version": "profile {id} version {version}; this tool publishes another "
+                                "version of {id}, compare the digest with that release",
+    "provenance_custom": "custom profile {id} version {version}: not a profile this tool "
+                         "publishes",
+    "section_missing": "Missing parts",
+    "missing_explain": "The tested environment leaves out parts the component must offer under "
+                       "the profile. The requirements that need them were not exercised; the "
+                       "verdict is therefore never CONFORMANT.",
+    "section_coverage": "Coverage per operation",
+    "coverage_explain": "Per operation of the tested standard: how many requests the contract "
+                        "pass sent, how many of them carried valid data the supplier could "
+                        "judge, how many of those the supplier accepted (2xx) and which checks "
+                        "applied. An operation the profile leaves out is listed with the reason "
+                        "(in English, from the profile).",
+    "col_operation": "Operation",
+    "col_requests": "Requests",
+    "col_valid": "Valid, judged",
+    "col_accepted": "Accepted (2xx)",
+    "col_checks": "Checks applied",
+    "coverage_excluded": "not tested: {reason}",
     "fact_issued_at": "Signed at",
     "fact_certificate_id": "Certificate number",
     "fact_validity": "Validity",

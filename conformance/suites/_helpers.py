@@ -128,8 +128,9 @@ def take_deviations() -> list[dict[str, Any]]:
     return taken
 
 
-def problem_faults(resp: httpx.Response) -> list[str]:
-    """What keeps an error answer from being the standard's ``Fout`` in problem+json."""
+def problem_faults(resp: httpx.Response, *, validation: bool = False) -> list[str]:
+    """What keeps an error answer from being the standard's ``Fout`` in problem+json
+    (``validation``: a 400 ``ValidatieFout``, with a well-formed ``invalidParams`` list)."""
     if media_type(resp) != PROBLEM_JSON:
         return [f"Content-Type must be {PROBLEM_JSON} on HTTP {resp.status_code} from "
                 f"{where(resp)}, got {media_type(resp) or 'no Content-Type'}"]
@@ -153,24 +154,29 @@ def problem_faults(resp: httpx.Response) -> list[str]:
     if "type" in body and not isinstance(body["type"], str):
         faults.append(f"problem+json 'type' of {where(resp)} must be a string (a URI), got "
                       f"{body['type']!r}")
-    if resp.status_code == 400:
-        params = body.get("invalidParams")
-        if not isinstance(params, list) or not params:
-            faults.append(f"a 400 from {where(resp)} must list the offending input in "
-                          f"'invalidParams' (a non-empty array), got {params!r}")
-        elif not all(isinstance(p, dict) and all(isinstance(p.get(k), str)
-                                                 for k in ("name", "code", "reason"))
-                     for p in params):
-            faults.append(f"each invalidParams entry from {where(resp)} needs string name, "
-                          f"code and reason, got {json.dumps(params)[:200]}")
+    if validation:
+        faults.extend(_invalid_params_faults(resp, body))
     return faults
 
 
-def problem(resp: httpx.Response, what: str) -> dict[str, Any]:
+def _invalid_params_faults(resp: httpx.Response, body: dict[str, Any]) -> list[str]:
+    params = body.get("invalidParams")
+    if not isinstance(params, list) or not params:
+        return [f"a 400 from {where(resp)} must list the offending input in 'invalidParams' "
+                f"(a non-empty array), got {params!r}"]
+    if not all(isinstance(p, dict) and all(isinstance(p.get(k), str)
+                                           for k in ("name", "code", "reason"))
+               for p in params):
+        return [f"each invalidParams entry from {where(resp)} needs string name, code and "
+                f"reason, got {json.dumps(params)[:200]}"]
+    return []
+
+
+def problem(resp: httpx.Response, what: str, *, validation: bool = False) -> dict[str, Any]:
     """Assert the standard's error format: ``application/problem+json`` with the ``Fout``
-    members (and a well-formed ``invalidParams`` on a 400). The error-format rules' own test;
-    every other rule uses :func:`refusal`."""
-    faults = problem_faults(resp)
+    members (``validation``: and a well-formed ``invalidParams``). The error-format rules' own
+    test; every other rule uses :func:`refusal`."""
+    faults = problem_faults(resp, validation=validation)
     assert not faults, f"{what}: {'; '.join(faults)}"
     return json_object(resp, what)
 
@@ -179,7 +185,7 @@ def validation_problem(resp: httpx.Response, what: str) -> dict[str, Any]:
     """Assert a 400 ``ValidatieFout`` in the standard's error format (the error-format rule's
     own test)."""
     expect_status(resp, 400, what)
-    return problem(resp, what)
+    return problem(resp, what, validation=True)
 
 
 def refusal(resp: httpx.Response, status: int | Collection[int], what: str) -> dict[str, Any]:
@@ -193,7 +199,7 @@ def refusal(resp: httpx.Response, status: int | Collection[int], what: str) -> d
 def error_format(resp: httpx.Response, what: str) -> dict[str, Any]:
     """Note a fault in an error answer's format as the error-format rule's deviation; return
     the body (empty when it is not a JSON object)."""
-    faults = problem_faults(resp)
+    faults = problem_faults(resp, validation=resp.status_code == 400)
     if faults:
         deviation("error-format", f"{what}: {'; '.join(faults)}", resp)
     body = body_or_none(resp)
@@ -218,21 +224,23 @@ def names_field(params: Iterable[dict[str, Any]], field: str) -> bool:
                for p in params)
 
 
-def rejected_field(resp: httpx.Response, field: str, what: str) -> None:
-    """Assert HTTP 400 whose ``invalidParams`` names ``field``.
+def rejected_field(resp: httpx.Response, field: str | tuple[str, ...], what: str) -> None:
+    """Assert HTTP 400 whose ``invalidParams`` names ``field`` (or one of several names).
 
     The body's full problem+json form is the error-format rule's business: a fault there is
     noted as that rule's deviation; only when the body cannot say which field was refused is
     this rule not judged (undecided), never failed for it.
     """
+    names = (field,) if isinstance(field, str) else field
+    wanted = " or ".join(f"'{name}'" for name in names)
     body = refusal(resp, 400, what)
     params = invalid_params(body)
     if not params:
         raise NotJudged("error-format", f"{what}: the 400 from {where(resp)} does not say which "
                         f"input it refused (no invalidParams), so whether it refused "
-                        f"'{field}' cannot be judged; got {summary(resp)}")
-    assert names_field(params, field), (
-        f"{what}: the 400 from {where(resp)} must name '{field}' in invalidParams, got "
+                        f"{wanted} cannot be judged; got {summary(resp)}")
+    assert any(names_field(params, name) for name in names), (
+        f"{what}: the 400 from {where(resp)} must name {wanted} in invalidParams, got "
         f"{summary(resp)}"
     )
 

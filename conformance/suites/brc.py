@@ -17,6 +17,7 @@ import pytest
 
 from ..client import ApiClient
 from ..engine.data_besluiten import BesluitenSet
+from ..parts import api_part, lacks
 from ..zgw import Factory
 from ._helpers import (
     body_or_none,
@@ -56,7 +57,7 @@ def besluiten_types(suite_context: Any) -> BesluitenSet:
 
 def _needs(factory: Factory, api: str, rule: str) -> None:
     if getattr(factory, api) is None:
-        pytest.skip(f"{rule} needs the target's {api.capitalize()} API")
+        pytest.skip(lacks(api_part(api), f"{rule} needs the target's {api.capitalize()} API"))
 
 
 def _list(client: ApiClient, path: str, params: dict[str, Any], what: str) -> list[Any]:

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from ..client import ApiClient
+from ..parts import api_part, lacks
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import (
     adopt,
@@ -98,7 +99,7 @@ def _locked_patch(documenten: ApiClient, document: dict[str, Any], body: dict[st
 
 def _zaak_with_document(factory: Factory, types: ZaaktypeSet) -> tuple[dict[str, Any], ...]:
     if factory.zaken is None:
-        pytest.skip("the target has no Zaken API to relate documents to")
+        pytest.skip(lacks(api_part("zaken"), "there is no Zaken API to relate documents to"))
     document = factory.document(types.informatieobjecttype)
     zaak = factory.zaak(types.zaaktype)
     return zaak, document

@@ -32,9 +32,7 @@ def _zaken_objects(factory: Factory, types: ZaaktypeSet, with_zaak: bool) -> Obj
     made = dict([
         sub("rol", lambda z: factory.rol(z, types.roltype)),
         sub("resultaat", lambda z: factory.resultaat(z, types.resultaattype)),
-        sub("zaakobject", lambda z: factory.create(factory.zaken, "zaakobjecten", {
-            "zaak": z, "objectType": "overige", "objectTypeOverige": "conformance",
-            "object": z})),
+        sub("zaakobject", factory.zaakobject),
     ])
     if factory.documenten is not None:
         made.update([sub("zaakinformatieobject", lambda z: factory.zaakinformatieobject(

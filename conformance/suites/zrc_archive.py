@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pytest
 
 from ..client import ApiClient
-from ..engine.attribute import NOT_APPLICABLE
+from ..parts import api_part, lacks
 from ..zgw import ARCHIEFACTIETERMIJN, Factory, ZaaktypeSet
 from ._helpers import expect_status, fetch, refusal, summary
 
@@ -201,9 +201,9 @@ BESLUIT_DATES = {
 def _besluit_derivation(zaken: ApiClient, factory: Factory, how: str) -> None:
     """The archive term starts at the latest ingangsdatum/vervaldatum of the zaak's besluiten."""
     if factory.besluiten is None:
-        pytest.skip(f"{NOT_APPLICABLE} the target has no Besluiten API, so the harness cannot "
-                    f"give a zaak besluiten to derive the archive date from ({how}); add "
-                    "apis.besluiten to the target file")
+        pytest.skip(lacks(api_part("besluiten"), "the harness cannot give a zaak besluiten to "
+                          f"derive the archive date from ({how}); add apis.besluiten to the "
+                          "target file"))
     catalogus = factory.catalogus()["url"]
     besluittype = factory.besluittype(catalogus, [])["url"]
     archive = archive_types(factory, how, catalogus=catalogus, besluittypen=[besluittype])

@@ -18,9 +18,6 @@ from ._helpers import (
     create,
     expect_status,
     fetch,
-    invalid_params,
-    names_field,
-    refusal,
     rejected_field,
     summary,
 )
@@ -173,12 +170,8 @@ def test_zrc_012_gegevensgroepen(zaken: ApiClient, factory: Factory,
         f"{(body_or_none(cleared) or {}).get('verlenging')!r}"
     )
     resp = zaken.patch(zaak["url"], {"verlenging": {"reden": "Conformance"}})
-    body = refusal(resp, 400, "PATCH of a zaak with a verlenging without duur")
-    assert any(names_field([p], "verlenging") or str(p.get("name", "")).endswith("duur")
-               for p in invalid_params(body)), (
-        "zrc-012: the 400 for a verlenging without duur must name verlenging.duur, got "
-        f"{summary(resp)}"
-    )
+    rejected_field(resp, ("verlenging", "duur"),
+                   "zrc-012: PATCH of a zaak with a verlenging without duur")
 
 
 def _empty_group(value: Any) -> bool:

@@ -80,6 +80,8 @@ def render_profile(rules: list[Rule], axe: Engine) -> str:
                        "are listed as 'needs a human audit'."}, ""),
              "gemma:",
              "  component: Elk component met een gebruikersinterface (generiek)",
+             "  generic: true  # bound to no one component: GEMMA makes it Verplicht for 137",
+             "  certifies: [Digitoegankelijk]",
              "  verplicht:",
              "    - Digitoegankelijk",
              "",

@@ -1,0 +1,46 @@
+"""Every operation of a tested standard is either in the contract pass or left out with a
+reason the certificate prints: no operation silently untested (issue 12, point 7)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conformance.profiles import builtin_profile_ids, load_profile
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def _operation_ids(path) -> set[str]:
+    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return {op["operationId"] for item in spec["paths"].values()
+            for method, op in item.items() if method in HTTP_METHODS and "operationId" in op}
+
+
+def _listed_standards():
+    """(profile id, standard) for each tested standard whose profile lists its operations."""
+    for pid in builtin_profile_ids():
+        profile = load_profile(pid)
+        for standard in profile.tested_standards():
+            if standard.operations:
+                yield pytest.param(pid, standard, id=f"{pid}:{standard.api}")
+
+
+@pytest.mark.parametrize(("pid", "standard"), list(_listed_standards()))
+def test_operations_and_exclusions_cover_the_standard(resolver, pid, standard):
+    everything = _operation_ids(resolver.resolve(standard.openapi))
+    tested, excluded = set(standard.operations), set(standard.excluded)
+    assert not tested & excluded, f"{pid}: both tested and excluded: {sorted(tested & excluded)}"
+    assert not (tested | excluded) - everything, \
+        f"{pid}: not operations of {standard.api}: {sorted((tested | excluded) - everything)}"
+    assert everything - tested - excluded == set(), (
+        f"{pid}: operations of {standard.api} neither tested nor excluded with a reason: "
+        f"{sorted(everything - tested - excluded)}")
+    for op, why in standard.excluded.items():
+        assert len(why.split()) >= 8, f"{pid}: {op}: the reason must say why, got {why!r}"
+
+
+def test_the_zgw_profiles_list_their_operations():
+    """The ZGW profiles name their scope (a profile without a list tests every operation)."""
+    listed = {pid for pid, *_ in (p.values for p in _listed_standards())}
+    assert {"zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0"} <= listed
