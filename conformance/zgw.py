@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import httpx
+
 from .client import ApiClient
 from .external_lists import ExternalLists
 
@@ -157,7 +159,13 @@ class Factory:
         """
         if client is None:
             raise FixtureError(f"the target has no API to create {path} in")
-        resp = client.post(path, body)
+        try:
+            resp = client.post(path, body)
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+            # test data, not a judgement: a connection the supplier broke as it recycled a
+            # worker gets one more try (a duplicate object harms nothing; the client's own
+            # retry covers judged requests only where that is safe)
+            resp = client.post(path, body)
         if resp.status_code not in expect:
             raise FixtureError(
                 f"creating {path} on {client.base_url} answered {resp.status_code}: "

@@ -29,6 +29,11 @@ from ..zgw import Factory, FixtureError
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+#: query filters whose values are RSINs (the ZGW organisation fields)
+RSIN_FILTERS = frozenset({"bronorganisatie", "verantwoordelijkeOrganisatie", "rsin",
+                          "opdrachtgevendeOrganisatie"})
+
+
 @dataclass(kw_only=True)
 class DataAdapter:
     """The fields and steps every adapter has; subclasses add their API's own rules."""
@@ -70,6 +75,12 @@ class DataAdapter:
         for name, url in self.url_filters().items():
             if name in case.query and url:
                 case.query[name] = url
+        for name in case.query:
+            if name.split("__", 1)[0] in RSIN_FILTERS:
+                # an RSIN filter holds RSINs (a comma-separated list for __in): a supplier
+                # rightly refuses a random string there (Open Zaak: "Voer een numerieke
+                # waarde in"), which says nothing about valid data
+                case.query[name] = self.factory.rsin()
         return True
 
     def positive_path(self, case: Any, *, relinked: bool = False) -> None:

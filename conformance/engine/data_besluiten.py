@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from schemathesis.core.parameters import ParameterLocation
@@ -105,6 +106,10 @@ class BesluitenAdapter(DataAdapter):
         body.pop("_expand", None)
         body.pop("identificatie", None)  # generated and unique per organisation (brc-002)
         body.pop("zaak", None)  # a zaak only with a matching zaaktype (brc-006/007): suites
+        if isinstance(body.get("datum"), str) and body["datum"] > date.today().isoformat():
+            # the beslisdatum (AWB) is when it was decided: never a date still to come
+            # (Open Zaak: future_not_allowed)
+            body["datum"] = date.today().isoformat()
         known = self.owners.get(path_url(case)) if action != "create" else None
         if known is not None:
             # unchanged values: Besluiten 1.1.0's PATCH body is the full Besluit schema (its

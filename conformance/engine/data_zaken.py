@@ -157,8 +157,10 @@ class ZakenAdapter(DataAdapter):
         previous = self._current(path_url(case)) if action != "create" else None
         if previous is not None:
             # zaak (and the document of a ZIO) cannot change on update: keep the originals
-            for name in ("zaak", "informatieobject"):
-                if name in previous:
+            # (and a zaakobject's kind of object: Open Zaak refuses a new objectType, a
+            # relation to another kind of object being a new relation)
+            for name in ("zaak", "informatieobject", "objectType"):
+                if name in previous and (name in body or action != "partial_update"):
                     body[name] = previous[name]
         elif resource in ("resultaat", "zaakinformatieobject"):
             # one resultaat per zaak, one ZIO per (zaak, document): a fresh zaak each time
@@ -178,6 +180,9 @@ class ZakenAdapter(DataAdapter):
         elif resource == "zaakobject":
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
+            elif "objectType" in body:  # the overige fields describe only an 'overige' object
+                body.pop("objectTypeOverige", None)
+                body.pop("objectTypeOverigeDefinitie", None)
             if not body.get("objectIdentificatie"):
                 body["object"] = self.object_url()
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
