@@ -119,6 +119,13 @@ class ZaaktypeSet:
     informatieobjecttype: str
 
 
+def fresh_domein() -> str:
+    """A catalogue's domein: five capitals (Open Zaak: "Voer alleen hoofdletters in"), not from
+    the seeded rng, so a rerun with the same seed does not collide with the last run's."""
+    fresh = random.Random(uuid.uuid4().int)
+    return "".join(fresh.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
+
+
 @dataclass
 class Factory:
     """Creates valid ZGW objects through the target's APIs and remembers them."""
@@ -181,10 +188,8 @@ class Factory:
     def catalogus(self) -> dict[str, Any]:
         # (domein, rsin) is unique on the target: not from the seeded rng, so a rerun with the
         # same seed against a supplier that kept its data does not collide with the last run
-        fresh = random.Random(uuid.uuid4().int)
-        letters = "".join(fresh.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
         return self.create(self.catalogi, "catalogussen", {
-            "domein": letters, "rsin": self.rsin(),
+            "domein": fresh_domein(), "rsin": self.rsin(),
             "contactpersoonBeheerNaam": "GEMMA conformance harness",
         })
 

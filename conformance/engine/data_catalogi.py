@@ -21,7 +21,7 @@ from typing import Any
 from schemathesis.core.parameters import ParameterLocation
 
 from ..profiles import Profile
-from ..zgw import Factory, consistent_brondatum
+from ..zgw import Factory, consistent_brondatum, fresh_domein
 from .adapters import DataAdapter, date_query_params, negative, path_url
 
 CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype")
@@ -167,7 +167,7 @@ class CatalogiAdapter(DataAdapter):
                 body[name] = []
         if resource == "catalogus":
             body["rsin"] = self.factory.rsin()
-            body["domein"] = self.factory.tag()[:5].upper()
+            body["domein"] = fresh_domein()
             return
         if resource in ("zaaktype", "informatieobjecttype"):
             if "catalogus" in body or not partial:
