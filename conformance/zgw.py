@@ -455,13 +455,17 @@ class Factory:
             "betrokkeneIdentificatie": {"identificatie": "conformance", "achternaam": "Harness"},
         })
 
-    def zaakobject(self, zaak: str) -> dict[str, Any]:
-        """A zaakobject whose ``object`` the supplier can resolve without credentials (it may
+    def resolvable_object(self, fallback: str) -> str:
+        """A zaakobject's ``object`` the supplier can resolve without credentials (it may
         fetch it: Open Zaak does, and its own API answers it 403): the run's Selectielijst
-        procestype where there is one, else the zaak itself."""
+        procestype where there is one, else ``fallback``."""
+        return self.lists.procestype or fallback
+
+    def zaakobject(self, zaak: str) -> dict[str, Any]:
+        """A zaakobject of the zaak, its object one the supplier can resolve."""
         return self.create(self.zaken, "zaakobjecten", {
             "zaak": zaak, "objectType": "overige", "objectTypeOverige": "conformance",
-            "object": self.lists.procestype or zaak})
+            "object": self.resolvable_object(zaak)})
 
     def zaakinformatieobject(self, zaak: str, informatieobject: str) -> dict[str, Any]:
         return self.create(self.zaken, "zaakinformatieobjecten", {

@@ -184,16 +184,13 @@ class ZakenAdapter(DataAdapter):
                 body.pop("objectTypeOverige", None)
                 body.pop("objectTypeOverigeDefinitie", None)
             if not body.get("objectIdentificatie"):
-                body["object"] = self.object_url()
+                body["object"] = self.factory.resolvable_object(
+                    self.document_url or self.zaak_url)
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
             body["informatieobject"] = self.document_url
         if action == "partial_update":
             body.pop("zaak", None)
             body.pop("informatieobject", None)
-
-    def object_url(self) -> str:
-        """A zaakobject's ``object`` the supplier can resolve (Factory.zaakobject)."""
-        return self.factory.lists.procestype or self.document_url or self.zaak_url
 
     def _current(self, url: str) -> dict[str, Any] | None:
         """What the target holds for an object of the Zaken API (remembered, else read)."""
