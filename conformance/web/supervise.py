@@ -58,6 +58,9 @@ def scan_site(site: WebSite, rules: list[str], policy: SafetyPolicy, work_dir: P
     """Every page of ``site`` at every viewport, checked with ``rules``; never raises for
     what the target does (a page that fails is a ``PageScan`` with an ``error``)."""
     chromium_path()  # a missing browser is a usage error before anything starts
+    # the child runs in work_dir: a relative --out (the default, reports/...) must not be
+    # resolved a second time from there
+    work_dir, shots_dir = work_dir.resolve(), shots_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(vi, pi) for vi in range(len(site.viewports)) for pi in range(len(site.pages))]
     done: dict[tuple[int, int], PageScan] = {}
@@ -217,9 +220,12 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def _tail(log: Path) -> str:
+    """What the child said last: the exception line of a traceback, else its last lines."""
     try:
-        lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if ln.strip()]
+        lines = [ln.strip() for ln in
+                 log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
     except OSError:
         return "no output"
+    if any(ln.startswith("Traceback (most recent call last)") for ln in lines):
+        return lines[-1][:500]
     return " | ".join(lines[-3:])[:500] or "no output"
