@@ -58,6 +58,21 @@ def test_wrong_content_type_without_a_body_is_no_evidence():
     assert _harness_artefact(with_real, {"Content-Type": "Q0"}, has_body=False) is None
 
 
+def test_random_bytes_sent_as_json_is_no_evidence_but_real_random_bytes_are():
+    """A stateful step can carry the 'random bytes' label with an earlier step's JSON body
+    (seen on the reference's notificaties pass): what reached the server was JSON."""
+    text = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+            "Invalid component: in body - invalid syntax: random bytes")
+    request = SimpleNamespace(uri="http://x/abonnement/1", headers=SENT,
+                              body=b'{"callbackUrl": "http://127.0.0.1/cb", "kanalen": []}')
+    found = triage("negative_data_rejection", "abonnement_partial_update", 200, text,
+                   request, [])
+    assert found.kind == "harness_artefact" and "well-formed JSON" in found.reason
+    request.body = b"\xfe\x00{not json"
+    assert triage("negative_data_rejection", "abonnement_partial_update", 200, text,
+                  request, []).kind == "deviation"
+
+
 def test_spec_gap_rules_forgive_exactly_the_case_they_name():
     rules = [
         {"check": "status_code_conformance", "operations": ["zaak_retrieve"],

@@ -25,6 +25,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from ..client import ClientLimitError
 from ..zgw import Factory, FixtureError
+from .blank_text import fill_blank_required
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -44,11 +45,17 @@ class DataAdapter:
     #: operationId -> query parameters typed as plain strings that filter on dates
     date_query: dict[str, set[str]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
+    #: for the text filled into blank required fields (blank_text.py): seeded from ``rng``
+    #: without drawing from it, so filling changes no other choice of the pass
+    text_rng: random.Random = field(init=False)
     owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # object URL -> its body
     #: ids of cases whose path this adapter pointed at an object the target holds: for them a
     #: 404 is a refusal of valid data, for the rest (a generated or chain-deleted id) it is not
     pointed: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.text_rng = random.Random(hash(self.rng.getstate()))
 
     def url_filters(self) -> dict[str, str]:
         """Query parameter -> the URL of an object of that kind the run prepared.
@@ -237,7 +244,12 @@ def active(adapter: Any) -> Iterator[None]:
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if _active is not None:
+        # judged before the adapter edits the case: reading ``case.meta`` after an edit
+        # makes schemathesis classify the case anew, mid-hook
+        positive_body = not negative(case.meta, ParameterLocation.BODY)
         _active.adapt(case)
+        if positive_body:
+            fill_blank_required(case, _active.text_rng)
 
 
 @schemathesis.hook

@@ -16,6 +16,7 @@ Every failed (operation, check) of the schemathesis pass is one of:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +61,8 @@ def triage(check: str, operation: str, status: int | None, text: str,
     if rule is not None:
         return Triage("spec_gap", rule["reason"])
     if check == "negative_data_rejection" and request is not None:
-        reason = harness_artefact(text, request.headers, has_body=bool(request.body))
+        reason = harness_artefact(text, request.headers, has_body=bool(request.body),
+                                  sent_json=_is_json(request.body))
         if reason is not None:
             return Triage("harness_artefact", reason)
     if check in _FORM_CHECKS and status is not None and status >= 400:
@@ -107,16 +109,18 @@ def _case_matches(when: dict[str, Any], request: Any) -> bool:
 _WAS = re.compile(r"\(was ([^)]*)\)")
 
 
-def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True
-                     ) -> str | None:
+def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True,
+                     sent_json: bool = False) -> str | None:
     """Why a 'schema-violating request accepted' is no evidence, or None when it is.
 
-    Four cases never reach the server as invalid: a required header the case left out but
+    Five cases never reach the server as invalid: a required header the case left out but
     the HTTP client sent anyway (Content-Type with a JSON body); a read-only property in the
     body, which servers ignore on input (the OAS marks it readOnly, not forbidden); a case
     schemathesis itself reports as "positive test case" (no invalid part found in what it
-    sent); and a wrong Content-Type on a request without a body, where it describes nothing
-    (RFC 9110 §8.3) and DRF-based suppliers such as Open Zaak ignore it.
+    sent); a wrong Content-Type on a request without a body, where it describes nothing
+    (RFC 9110 §8.3) and DRF-based suppliers such as Open Zaak ignore it; and a body labelled
+    "random bytes" that went out as well-formed JSON (a stateful step can carry the label of
+    a syntax mutation with the JSON body of an earlier step).
     """
     _, _, listed = text.partition("Invalid component:")
     violations = [v for v in re.split(r"\n\s*-\s*|\n", listed) if v.strip()]
@@ -136,6 +140,9 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
                             "HTTP client anyway")
         elif "body" in violation and "violates `not` at /properties/" in violation:
             harmless.append("a read-only property in the body, which servers ignore on input")
+        elif sent_json and "invalid syntax: random bytes" in violation.lower():
+            harmless.append("a body labelled 'random bytes, not JSON' that was sent as "
+                            "well-formed JSON")
         elif not has_body and "`Content-Type` in header" in violation:
             harmless.append("a wrong Content-Type on a request without a body, so describing "
                             "nothing")
@@ -143,3 +150,14 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
             return None
     return ("the request that reached the server was valid; its only 'invalid' parts: "
             + "; ".join(dict.fromkeys(harmless)))
+
+
+def _is_json(body: Any) -> bool:
+    """Does a sent request body parse as JSON?"""
+    if not body:
+        return False
+    try:
+        json.loads(body)
+    except (ValueError, TypeError):
+        return False
+    return True
