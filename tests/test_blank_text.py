@@ -62,3 +62,12 @@ def test_max_length_is_kept_and_nothing_required_means_no_shape() -> None:
     body = {"handelingInitiator": ""}
     _fill(body, shape, random.Random(3))
     assert 1 <= len(body["handelingInitiator"]) <= 20
+
+
+def test_blank_entries_of_a_list_of_text_are_filled() -> None:
+    """Documenten: trefwoorden ["", "x"] is refused by DRF (blank), as Open Zaak did."""
+    spec = _spec("documenten-1.4.2.yaml")
+    shape = body_shape(spec, _operation(spec, "enkelvoudiginformatieobject_update"))
+    body = {"trefwoorden": ["", "bouw", " "], "titel": ""}
+    assert _fill(body, shape, random.Random(4)) == 3
+    assert body["trefwoorden"][1] == "bouw" and all(t.strip() for t in body["trefwoorden"])

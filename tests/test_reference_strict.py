@@ -269,6 +269,46 @@ def _published(c: Client, world: World, identificatie: str, **extra: Any) -> str
     return url
 
 
+def test_a_hoofdzaak_closes_last_and_settles_its_deelzaaks_archive_date(
+        c: Client, world: World, sl: dict[str, Any]) -> None:  # noqa: F811
+    """As the VNG reference and Open Zaak: no eindstatus on a hoofdzaak with an open
+    deelzaak (deelzaken-not-closed); a deelzaak whose archive term starts at the hoofdzaak's
+    einddatum gets its archiefactiedatum when the hoofdzaak closes (zrc-021), and loses it
+    when the hoofdzaak is reopened."""
+    zaaktype = _zaaktype(c, world, "ZT-HZ")
+    assert c.request("PATCH", zaaktype, json={"deelzaaktypen": [zaaktype]}).status_code == 200
+    start, end = (c.create(c.url("catalogi", "/statustypen"), {
+        "zaaktype": zaaktype, "omschrijving": name, "volgnummer": n})["url"]
+        for n, name in ((1, "Start"), (2, "Eind")))
+    c.create(c.url("catalogi", "/roltypen"),
+             {"zaaktype": zaaktype, "omschrijving": "B", "omschrijvingGeneriek": "behandelaar"})
+    plain = _resultaattype(c, zaaktype).json()["url"]
+    via_hoofdzaak = _resultaattype(
+        c, zaaktype, omschrijving="Via hoofdzaak", selectielijstklasse=resultaat(sl, 0, ""),
+        brondatumArchiefprocedure={"afleidingswijze": "hoofdzaak"}).json()["url"]
+    assert c.post(zaaktype + "/publish").status_code == 200
+    zaken = c.url("zaken", "/zaken")
+    hoofd = c.create(zaken, {**zaak_body(world), "zaaktype": zaaktype})["url"]
+    deel = c.create(zaken, {**zaak_body(world), "zaaktype": zaaktype, "hoofdzaak": hoofd})["url"]
+
+    def close(zaak: str, resultaattype: str, day: str) -> httpx.Response:
+        c.create(c.url("zaken", "/resultaten"), {"zaak": zaak, "resultaattype": resultaattype})
+        return c.post(c.url("zaken", "/statussen"), {
+            "zaak": zaak, "statustype": end, "datumStatusGezet": f"{day}T10:00:00Z"})
+
+    problem(close(hoofd, plain, "2024-03-05"), 400, "nonFieldErrors", "deelzaken-not-closed")
+    assert close(deel, via_hoofdzaak, "2024-03-04").status_code == 201
+    assert c.get(deel).json()["archiefactiedatum"] is None  # the hoofdzaak is still open
+    assert c.post(c.url("zaken", "/statussen"), {
+        "zaak": hoofd, "statustype": end, "datumStatusGezet": "2024-03-05T10:00:00Z",
+    }).status_code == 201
+    assert c.get(deel).json()["archiefactiedatum"] == "2034-03-05"  # hoofdzaak's + P10Y
+    assert c.post(c.url("zaken", "/statussen"), {
+        "zaak": hoofd, "statustype": start, "datumStatusGezet": "2024-03-06T10:00:00Z",
+    }).status_code == 201
+    assert c.get(deel).json()["archiefactiedatum"] is None
+
+
 def test_deelzaaktypen_are_zaaktypen_of_the_same_catalogus(c: Client, world: World) -> None:  # noqa: F811
     problem(c.post(c.url("catalogi", "/zaaktypen"), {
         **zaaktype_body(world.catalogus, "ZT-DZ"),
@@ -318,6 +358,29 @@ def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # no
     problem(c.request("PATCH", concept["url"], json={"doel": ""}), 400, "doel", "blank")
     made = c.create(c.url("zaken", "/zaken"), {**zaak_body(world), "toelichting": ""})
     assert made["toelichting"] == ""
+    problem(c.post(c.url("documenten", "/enkelvoudiginformatieobjecten"), {
+        **document_body(world.iot), "trefwoorden": ["bouw", " "]}), 400, "trefwoorden.1",
+        "blank")
+
+
+def test_bestandsomvang_is_the_contents_size_and_a_locked_document_stays(
+        c: Client, world: World) -> None:  # noqa: F811
+    """As Open Zaak and the VNG reference: a bestandsomvang that contradicts the content is
+    refused (file-size), on create and on an update that keeps the content; a locked
+    document is not deleted (destroy-locked) until it is unlocked."""
+    docs = c.url("documenten", "/enkelvoudiginformatieobjecten")
+    problem(c.post(docs, {**document_body(world.iot), "bestandsomvang": 99}), 400,
+            "bestandsomvang", "file-size")
+    doc = c.create(docs, {**document_body(world.iot), "bestandsomvang": 5})  # "hallo"
+    assert doc["bestandsomvang"] == 5
+    lock = c.post(doc["url"] + "/lock").json()["lock"]
+    problem(c.request("PATCH", doc["url"], json={"bestandsomvang": 7, "lock": lock}), 400,
+            "bestandsomvang", "file-size")
+    new = c.request("PATCH", doc["url"], json={"inhoud": "aGFsbG8gZGFhcg==", "lock": lock})
+    assert new.status_code == 200 and new.json()["bestandsomvang"] == 10  # "hallo daar"
+    problem(c.request("DELETE", doc["url"]), 400, "nonFieldErrors", "destroy-locked")
+    assert c.post(doc["url"] + "/unlock", {"lock": lock}).status_code == 204
+    assert c.request("DELETE", doc["url"]).status_code == 204
 
 
 # -- Zaken: references into the lists ----------------------------------------------------------

@@ -5,8 +5,9 @@ are schema-valid there; Django REST framework, on which Open Zaak and most suppl
 built, trims text and refuses blank required text ("Dit veld mag niet leeg zijn"). The
 standard does not settle it, so such a refusal says nothing about a supplier: as with NUL
 characters (``allow-x00``), positive bodies get non-blank text where a text field is
-required. A PATCH body (``Patched<X>``, without ``required``) follows ``<X>``'s list: DRF
-refuses blank there too. Negative bodies stay as generated.
+required, and in each entry of a list of text. A PATCH body (``Patched<X>``, without
+``required``) follows ``<X>``'s list: DRF refuses blank there too. Negative bodies stay as
+generated.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def _shape(spec: dict[str, Any], schema: Any, required_from: str | None,
                               required_from, depth + 1))
         return merged or None
     if schema.get("type") == "array" or "items" in schema:
-        items = _shape(spec, schema.get("items"), None, depth + 1)
+        # an entry of a list of text is never blank either (DRF: a ListField of CharFields)
+        items = (_text_node(spec, schema.get("items"))
+                 or _shape(spec, schema.get("items"), None, depth + 1))
         return {"items": items} if items else None
     properties = schema.get("properties")
     if isinstance(properties, dict):
@@ -123,8 +126,12 @@ def _merge(into: dict[str, Any], shape: dict[str, Any] | None) -> None:
 def _fill(value: Any, shape: dict[str, Any], rng: random.Random) -> int:
     filled = 0
     if isinstance(value, list) and "items" in shape:
-        for item in value:
-            filled += _fill(item, shape["items"], rng)
+        for i, item in enumerate(value):
+            if "text" in shape["items"] and isinstance(item, str) and not item.strip():
+                value[i] = _text(shape["items"]["text"], rng)
+                filled += 1
+            else:
+                filled += _fill(item, shape["items"], rng)
     elif isinstance(value, dict):
         for prop, node in shape.get("props", {}).items():
             current = value.get(prop)

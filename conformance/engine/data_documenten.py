@@ -66,8 +66,7 @@ class DocumentenAdapter(DataAdapter):
         if self.positive_query(case):
             for name in DATETIME_QUERY.get(operation_id, ()):
                 if name == "registratieOp" and name in case.query:
-                    # the document as registered now: an earlier moment may precede it (404)
-                    case.query[name] = datetime.now(UTC).isoformat(timespec="seconds")
+                    case.query[name] = _registered_by_now()
                 elif name in case.query:
                     day = date(2020, 1, 1) + timedelta(days=self.rng.randrange(3000))
                     case.query[name] = f"{day.isoformat()}T12:00:00Z"
@@ -79,6 +78,8 @@ class DocumentenAdapter(DataAdapter):
             if action == "download" and case.path_parameters and not negative(
                     meta, ParameterLocation.PATH) and not from_link(case):
                 self._with_content(case)  # another case may have removed a document's inhoud
+                if case.query and "registratieOp" in case.query:
+                    case.query["registratieOp"] = _registered_by_now()  # after it was made
             elif resource == DOCUMENT and action == "destroy" and from_link(case) and \
                     path_url(case) in self.linked:
                 self.positive_path(case, relinked=True)  # a link led to a related document
@@ -88,6 +89,10 @@ class DocumentenAdapter(DataAdapter):
                 meta, ParameterLocation.BODY):
             with self._lock:  # a second lock is rightly refused (drc-009): release it first
                 self._force_unlock(path_url(case).rsplit("/", 1)[0])
+        elif resource == DOCUMENT and action == "destroy" and not negative(
+                meta, ParameterLocation.PATH):
+            with self._lock:  # a locked document is rightly not deleted (destroy-locked);
+                self._force_unlock(path_url(case))  # the pass's own updates locked it
         if negative(meta, ParameterLocation.BODY):
             return
         if (case.body is None or isinstance(case.body, NotSet)) and resource == DOCUMENT \
@@ -152,7 +157,14 @@ class DocumentenAdapter(DataAdapter):
         if "taal" in body or action != "partial_update":
             body["taal"] = self.rng.choice(LANGUAGES)
         if body.get("inhoud") is not None:
-            body["inhoud"] = base64.b64encode(f"conformance {self.factory.tag()}".encode()).decode()
+            # bestandsomvang is the content's size: a supplier compares the two (Open Zaak:
+            # 400 file-size), on a PATCH with the stored size when the body names none
+            content = f"conformance {self.factory.tag()}".encode()
+            body["inhoud"] = base64.b64encode(content).decode()
+            body["bestandsomvang"] = len(content)
+        elif action != "create":
+            # no new content: a new bestandsomvang would contradict the stored content's size
+            # (without content on a create it rightly asks for an upload in parts)
             body.pop("bestandsomvang", None)
         if body.get("ontvangstdatum") and body.get("status") in RECEIVED_REFUSED:
             body.pop("ontvangstdatum")
@@ -225,6 +237,12 @@ class DocumentenAdapter(DataAdapter):
                     document = self.factory.document(self.types.informatieobjecttype)
                     self.remember(document)
                     self.document_url = document["url"]
+
+
+def _registered_by_now() -> str:
+    """A registratieOp by which every document made so far is registered: an earlier moment
+    precedes the document (404). Rounded up, as the supplier's clock counts microseconds."""
+    return (datetime.now(UTC) + timedelta(seconds=2)).isoformat(timespec="seconds")
 
 
 def prepare_documenten(profile: Profile, factory: Factory, specs: dict[str, dict[str, Any]],

@@ -146,16 +146,20 @@ def test_zrc_021_eigenschap(zaken: ApiClient, factory: Factory) -> None:
 
 
 def test_zrc_021_hoofdzaak(zaken: ApiClient, factory: Factory) -> None:
-    """hoofdzaak: the archive term of a deelzaak starts at its hoofdzaak's einddatum."""
+    """hoofdzaak: the archive term of a deelzaak starts at its hoofdzaak's einddatum.
+
+    The deelzaak closes first: a hoofdzaak closes after its deelzaken (the VNG reference
+    and Open Zaak refuse otherwise, deelzaken-not-closed), and its closing settles the
+    deelzaak's archiefactiedatum."""
     archive = archive_types(factory, "hoofdzaak")
     types = archive.types
     hoofdzaak = factory.zaak(types.zaaktype)
     deelzaak = factory.zaak(types.zaaktype, hoofdzaak=hoofdzaak["url"])
+    _close(factory, deelzaak, types, archive.resultaattype)
     _close(factory, hoofdzaak, types, types.resultaattype)
     hoofd_einddatum = fetch(zaken, hoofdzaak["url"], "the closed hoofdzaak").get("einddatum")
     if not hoofd_einddatum:
         raise RuntimeError("precondition: the closed hoofdzaak has no einddatum (see zrc-007)")
-    _close(factory, deelzaak, types, archive.resultaattype)
     closed = _archived_fields(zaken, deelzaak, "hoofdzaak")
     _assert_archiefactiedatum(closed, {date.fromisoformat(hoofd_einddatum[:10])}, "hoofdzaak",
                               f"the hoofdzaak's einddatum {hoofd_einddatum}")
