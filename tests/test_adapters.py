@@ -1,0 +1,42 @@
+"""What the contract pass's data adapters remember of the objects the run made."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from conformance.engine.adapters import DataAdapter
+
+BASE = "http://127.0.0.1:1/zaken/api/v1"
+ZAAK = f"{BASE}/zaken/1"
+RESULTAAT = f"{BASE}/resultaten/2"
+
+
+def _delete(url: str) -> SimpleNamespace:
+    path = url.removeprefix(BASE)
+    schema = SimpleNamespace(get_base_url=lambda: BASE)
+    return SimpleNamespace(method="DELETE", path_parameters={"uuid": path.rsplit("/", 1)[-1]},
+                           formatted_path=path, operation=SimpleNamespace(schema=schema))
+
+
+def _adapter() -> DataAdapter:
+    adapter = DataAdapter(factory=None)  # type: ignore[arg-type]
+    adapter.owners = {ZAAK: {"url": ZAAK}, RESULTAAT: {"url": RESULTAAT, "zaak": ZAAK}}
+    return adapter
+
+
+@pytest.mark.parametrize("status", [204, 404, 500, 503])
+def test_a_delete_that_succeeded_or_failed_on_the_server_forgets_the_object(status):
+    """After a 5xx the object's state is unknown (Open Zaak deletes, then answers 500): no
+    later case may be pointed at it, or its 404 would read as valid data refused."""
+    adapter = _adapter()
+    adapter.answered(_delete(ZAAK), SimpleNamespace(status_code=status))
+    assert adapter.owners == {}  # the zaak and the resultaat that refers to it
+
+
+@pytest.mark.parametrize("status", [400, 403, 409])
+def test_a_refused_delete_keeps_the_object(status):
+    adapter = _adapter()
+    adapter.answered(_delete(ZAAK), SimpleNamespace(status_code=status))
+    assert set(adapter.owners) == {ZAAK, RESULTAAT}
