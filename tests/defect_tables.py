@@ -30,6 +30,7 @@ ZAKEN: Table = {
                                                       "zrc-008-scope"}),
     "rsin-not-validated": ({"ZGW-rsin"}, set()),
     "close-without-einddatum": ({"zrc-007"}, set()),
+    "close-without-resultaat": ({"zrc-007"}, set()),
     "archive-date-from-einddatum": ({"zrc-021", "zrc-021-besluit"}, set()),
     "delete-soft": ({"zrc-023"}, {"ZRC-OAS-deletion"}),
     "etag-ignored": ({"ZGW-etag"}, set()),
@@ -70,7 +71,8 @@ ZAKEN_GROUPS: list[tuple[str, ...]] = [
      "errors-as-json"),
     ("pagination-count-wrong", "zaaktype-not-validated", "no-security-headers",
      "openapi-version-suffix", "archive-date-from-einddatum"),
-    ("delete-soft", "script-in-fields", "crs-not-required", "openapi-behind-auth"),
+    ("delete-soft", "script-in-fields", "crs-not-required", "openapi-behind-auth",
+     "close-without-resultaat"),
 ]
 
 # -- ztc-1.3 (Catalogi) ---------------------------------------------------------------------------

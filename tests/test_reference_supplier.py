@@ -1349,6 +1349,16 @@ def test_defect_close_without_einddatum(defective: tuple[Client, World]) -> None
     assert body["status"] == closed.json()["url"] and body["einddatum"] is None
 
 
+@_defect("close-without-resultaat")
+def test_defect_close_without_resultaat(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))["url"]
+    closed = c.post(c.url("zaken", "/statussen"), {
+        "zaak": zaak, "statustype": world.statustype_end,
+        "datumStatusGezet": "2024-03-05T10:00:00Z"})
+    assert closed.status_code == 201 and c.get(zaak).json()["einddatum"] == "2024-03-05"
+
+
 @_defect("delete-soft")
 def test_defect_delete_soft(defective: tuple[Client, World]) -> None:
     c, world = defective

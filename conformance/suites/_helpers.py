@@ -224,8 +224,16 @@ def names_field(params: Iterable[dict[str, Any]], field: str) -> bool:
                for p in params)
 
 
-def rejected_field(resp: httpx.Response, field: str | tuple[str, ...], what: str) -> None:
-    """Assert HTTP 400 whose ``invalidParams`` names ``field`` (or one of several names).
+#: the codes with which implementations refuse a reference URL that names no object of the
+#: right kind: ``bad-url`` and ``invalid-resource`` (the VNG reference library), and Django's
+#: ``does_not_exist`` (Open Zaak, for an object of its own)
+URL_CODES = frozenset({"bad-url", "invalid-resource", "does_not_exist", "does-not-exist"})
+
+
+def rejected_field(resp: httpx.Response, field: str | tuple[str, ...], what: str, *,
+                   codes: Collection[str] = ()) -> None:
+    """Assert HTTP 400 whose ``invalidParams`` names ``field`` (or one of several names),
+    with one of ``codes`` when given (the refusal is for the reason the rule is about).
 
     The body's full problem+json form is the error-format rule's business: a fault there is
     noted as that rule's deviation; only when the body cannot say which field was refused is
@@ -243,6 +251,13 @@ def rejected_field(resp: httpx.Response, field: str | tuple[str, ...], what: str
         f"{what}: the 400 from {where(resp)} must name {wanted} in invalidParams, got "
         f"{summary(resp)}"
     )
+    if codes:
+        found = {str(p.get("code")) for p in params
+                 if any(names_field([p], name) for name in names)}
+        assert found & set(codes), (
+            f"{what}: the 400 from {where(resp)} must refuse {wanted} with code "
+            f"{' or '.join(sorted(codes))}, got {summary(resp)}"
+        )
 
 
 def adopt(factory: Factory, client: ApiClient, resp: httpx.Response) -> dict[str, Any] | None:

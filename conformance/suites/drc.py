@@ -21,6 +21,7 @@ from ..client import ApiClient
 from ..parts import api_part, lacks
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import (
+    URL_CODES,
     adopt,
     body_or_none,
     create,
@@ -203,7 +204,7 @@ def test_drc_002_object_must_resolve(documenten: ApiClient, factory: Factory,
     adopt(factory, documenten, resp)
     rejected_field(resp, "object",
                    f"POST /objectinformatieobjecten with object {missing}, a zaak that does "
-                   "not exist")
+                   "not exist", codes=URL_CODES)
 
 
 def test_drc_003_relation_unique(documenten: ApiClient, factory: Factory,

@@ -159,6 +159,20 @@ def test_zrc_007_closing_sets_einddatum(zaken: ApiClient, factory: Factory,
     )
 
 
+def test_zrc_007_closing_needs_a_resultaat(zaken: ApiClient, factory: Factory,
+                                          zaaktype_set: ZaaktypeSet) -> None:
+    """The final status of a zaak without a resultaat is refused (400); the zaak stays open."""
+    zaak = factory.zaak(zaaktype_set.zaaktype)
+    stamp, _ = _moment(2)
+    resp = zaken.post("statussen", _status_body(zaak["url"], zaaktype_set.statustypen[-1], stamp))
+    if resp.status_code in (200, 201):
+        factory.created.append((zaken, resp.json().get("url", "")))
+    expect_status(resp, 400, "zrc-007: the final status of a zaak that has no resultaat")
+    what = "zaak after its final status was refused"
+    einddatum = _field(fetch(zaken, zaak["url"], what), "einddatum", what)
+    assert einddatum is None, f"{what}: the zaak must stay open (einddatum null), got {einddatum!r}"
+
+
 def test_zrc_008_reopening_clears_einddatum(zaken: ApiClient, factory: Factory,
                                             zaaktype_set: ZaaktypeSet) -> None:
     """Reopening (a non-final status after the final one) nulls einddatum and archive fields."""
