@@ -44,6 +44,17 @@ ZAKEN: Table = {
     "trailing-slash-redirect": ({"ADR-no-trailing-slash"}, set()),
     "no-security-headers": ({"ADR-transport-security-headers"}, set()),
     "openapi-behind-auth": ({"ADR-publish-openapi", "ZGW-openapi-discovery"}, set()),
+    # an operation that never works (issue 12, points 2 and 4): valid data never accepted,
+    # and no spec-gap rule forgives more than its case (a 404 on a list only for a page past
+    # the last, a 304 only to an If-None-Match)
+    # (the lifecycle test deletes a rol too)
+    "rol-delete-forbidden": ({"ZRC-OAS-positive"}, {"ZRC-OAS-deletion"}),
+    "subresource-head-404": ({"ZRC-OAS-positive"}, set()),
+    # a 404 the list does not document; zrc-023 reads the list after a delete
+    "list-404-without-page": ({"ZRC-OAS-positive"}, {"ZRC-OAS-status", "zrc-023"}),
+    # a 304 the read does not document; the lifecycle test reads a rol it made
+    "not-modified-unconditional": ({"ZRC-OAS-positive"}, {"ZRC-OAS-status",
+                                                          "ZRC-OAS-availability"}),
     # what Open Zaak 1.30 does (docs/real-suppliers.md), each counted against the rule it breaks
     "errors-as-json": ({"ZGW-problem-json", "ADR-problem-details"}, set()),
     "openapi-version-suffix": ({"ADR-semver"}, set()),
@@ -61,18 +72,18 @@ ZAKEN_GROUPS: list[tuple[str, ...]] = [
     # plain-text errors leave the rules that read error bodies undecided; none of the others'
     # rules here reads one (a schema field, an ETag, a 200 for an unknown parameter, closing)
     ("missing-required-field", "etag-ignored", "unknown-query-param-accepted",
-     "close-without-einddatum", "plain-text-errors"),
+     "close-without-einddatum", "plain-text-errors", "rol-delete-forbidden"),
     # every token accepted: none of these rules depends on who asks
     ("create-returns-200", "rsin-not-validated", "trailing-slash-redirect",
-     "empty-string-for-null-uri", "auth-bypass"),
+     "empty-string-for-null-uri", "auth-bypass", "subresource-head-404"),
     # a 500 only for a startdatum before 1900, which no behaviour rule's zaak has; errors as
     # application/json still say which field was refused (zrc-002 is judged on its 201)
     ("no-api-version", "filter-ignored", "duplicate-identificatie", "server-error-on-old-date",
      "errors-as-json"),
     ("pagination-count-wrong", "zaaktype-not-validated", "no-security-headers",
-     "openapi-version-suffix", "archive-date-from-einddatum"),
+     "openapi-version-suffix", "archive-date-from-einddatum", "list-404-without-page"),
     ("delete-soft", "script-in-fields", "crs-not-required", "openapi-behind-auth",
-     "close-without-resultaat"),
+     "close-without-resultaat", "not-modified-unconditional"),
 ]
 
 # -- ztc-1.3 (Catalogi) ---------------------------------------------------------------------------

@@ -1359,6 +1359,47 @@ def test_defect_close_without_resultaat(defective: tuple[Client, World]) -> None
     assert closed.status_code == 201 and c.get(zaak).json()["einddatum"] == "2024-03-05"
 
 
+def _rol(c: Client, world: World) -> str:
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))["url"]
+    return c.create(c.url("zaken", "/rollen"), {
+        "zaak": zaak, "roltype": world.roltype, "betrokkeneType": "natuurlijk_persoon",
+        "roltoelichting": "Melder",
+        "betrokkeneIdentificatie": {"inpBsn": "999990019", "geslachtsnaam": "Jansen"}})["url"]
+
+
+@_defect("rol-delete-forbidden")
+def test_defect_rol_delete_forbidden(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    rol = _rol(c, world)
+    problem(c.request("DELETE", rol), 403)
+    assert c.get(rol).status_code == 200
+
+
+@_defect("subresource-head-404")
+def test_defect_subresource_head_404(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    rol = _rol(c, world)
+    assert c.request("HEAD", rol).status_code == 404 and c.get(rol).status_code == 200
+    zaak = c.get(rol).json()["zaak"]
+    assert c.request("HEAD", zaak).status_code == 200  # the zaak itself is not a sub-resource
+
+
+@_defect("list-404-without-page")
+def test_defect_list_404_without_page(defective: tuple[Client, World]) -> None:
+    c, _ = defective
+    assert c.get(c.url("zaken", "/zaakobjecten")).status_code == 404
+    assert c.get(c.url("zaken", "/zaakobjecten"), params={"page": 1}).status_code == 200
+
+
+@_defect("not-modified-unconditional")
+def test_defect_not_modified_unconditional(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    rol = _rol(c, world)
+    assert c.get(rol).status_code == 304
+    etag = c.request("HEAD", rol).headers.get("etag")
+    assert c.get(rol, headers={"If-None-Match": "\"other\""}).status_code == 200, etag
+
+
 @_defect("delete-soft")
 def test_defect_delete_soft(defective: tuple[Client, World]) -> None:
     c, world = defective
