@@ -70,8 +70,8 @@ class Standard:
     operations: list[str] = field(default_factory=list)
     # no pinned spec: the run reads ``<API root>/openapi.json`` of the target itself
     from_target: bool = False
-    #: operationId -> why the contract pass leaves it out (shown on the certificate)
-    excluded: dict[str, str] = field(default_factory=dict)
+    #: operationId -> why the contract pass leaves it out ({nl, en}, shown on the certificate)
+    excluded: dict[str, dict[str, str]] = field(default_factory=dict)
     web: WebStandard | None = None  # web pages instead of an API (conformance.web)
 
 

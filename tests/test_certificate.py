@@ -315,9 +315,9 @@ def test_junit_reports_inherited_rules_as_skipped():
 
 
 @pytest.mark.parametrize(("lang", "missing_heading", "excluded", "provenance"), [
-    ("nl", "Ontbrekende onderdelen", "niet getoetst: left out by the profile: Deprecated",
+    ("nl", "Ontbrekende onderdelen", "niet getoetst: Vervallen in de Zaken API 1.5 zelf",
      "het gepubliceerde profiel"),
-    ("en", "Missing parts", "not tested: left out by the profile: Deprecated",
+    ("en", "Missing parts", "not tested: Deprecated in the Zaken API 1.5 itself",
      "the published built-in profile"),
 ])
 def test_missing_parts_first_then_coverage_and_provenance(lang, missing_heading, excluded,
@@ -332,7 +332,8 @@ def test_missing_parts_first_then_coverage_and_provenance(lang, missing_heading,
         {"api": "zaken", "operation": "zaak_create", "requests": 40, "positive": 12,
          "judged": 11, "accepted": 9, "statuses": {"201": 9}, "checks": ["not_a_server_error"]},
         {"api": "zaken", "operation": "klantcontact_list",
-         "excluded": "left out by the profile: Deprecated in the Zaken API 1.5 itself"},
+         "excluded": {"nl": "Vervallen in de Zaken API 1.5 zelf",
+                      "en": "Deprecated in the Zaken API 1.5 itself"}},
     ]
     html = render_certificate(results, lang=lang)
     verdict_at, missing_at = html.index('id="verdict"'), html.index(missing_heading)

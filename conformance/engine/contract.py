@@ -80,7 +80,8 @@ class ContractOutcome:
     unanswered: list[str] = field(default_factory=list)
     operations: dict[str, OperationTally] = field(default_factory=dict)
     scope: list[str] = field(default_factory=list)  # the operations the pass was to cover
-    excluded: dict[str, str] = field(default_factory=dict)  # operation -> why it was left out
+    #: operation -> why it was left out, {nl, en} (the certificate shows it Dutch first)
+    excluded: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def tally(self, operation: str, check: str) -> CheckTally:
         return self.tallies.get((operation, check), CheckTally())
@@ -186,8 +187,7 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
     scope = _in_scope(schema, labels)
     wanted = list(settings.operations) or sorted(labels.values())
     outcome = ContractOutcome(settings.api, {}, [], [], 0, 0.0, scope=scope,
-                              excluded={op: "not sent: the target's safety policy allows only "
-                                        f"{', '.join(sorted(settings.limits.policy.methods))}"
+                              excluded={op: _not_sent(settings.limits.policy.methods)
                                         for op in wanted if op not in scope}
                               if settings.limits is not None else {})
     collector = _Collector(labels, settings, outcome, adapter)
@@ -222,6 +222,12 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
 
 
 _ALL = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _not_sent(methods: frozenset[str] | set[str]) -> dict[str, str]:
+    allowed = ", ".join(sorted(methods))
+    return {"nl": f"niet verzonden: het veiligheidsbeleid van het doel staat alleen {allowed} toe",
+            "en": f"not sent: the target's safety policy allows only {allowed}"}
 
 
 def _short(exc: BaseException) -> str:

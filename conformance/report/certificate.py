@@ -259,7 +259,7 @@ def _coverage(results: dict[str, Any], lang: str) -> list[dict[str, str]]:
             "requests": str(row.get("requests", "")), "valid": str(row.get("judged", "")),
             "accepted": str(row.get("accepted", "")),
             "checks": ", ".join(str(c) for c in row.get("checks") or []),
-            "excluded": t(lang, "coverage_excluded", reason=_clip(str(excluded), lang, 600))
+            "excluded": t(lang, "coverage_excluded", reason=_clip(_text(excluded, lang), lang, 600))
             if excluded else "",
         })
     return sorted(rows, key=lambda r: bool(r["excluded"]))
