@@ -6,7 +6,8 @@ Schema-valid is not valid in a catalogus: a random ``catalogus`` URL is refused,
 ``afleidingswijze`` is refused (ztc-004..008). So, for the POSITIVE parts of a
 generated case only, references are pointed at objects the run prepared on the
 target (a catalogus, a concept zaaktype, a published informatieobjecttype), RSINs are
-made valid and the archive parameters consistent; negative parts stay as generated.
+made valid, the archive parameters consistent, a type's validity ends after it begins, and a
+besluittype gets an omschrijving of its own; negative parts stay as generated.
 (adapters.py says why.)
 """
 
@@ -24,7 +25,16 @@ from ..profiles import Profile
 from ..zgw import Factory, consistent_brondatum, fresh_domein
 from .adapters import DataAdapter, date_query_params, negative, path_url
 
-CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype")
+CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype",
+               "zaakobjecttype")
+#: types of their own in the catalogus (not under a zaaktype), each published like a zaaktype
+CATALOGUE_TYPES = ("zaaktype", "informatieobjecttype", "besluittype")
+#: (begin, end) date pairs of the types: an end before its begin is refused
+DATE_PAIRS = (("beginGeldigheid", "eindeGeldigheid"), ("beginObject", "eindeObject"))
+#: the object type a generated zaakobjecttype names (the Objecttypen API of the supplier is
+#: not part of the standard's test; a URL is all the Catalogi API stores)
+OBJECTTYPE = "https://objecttypen.example.nl/api/v2/objecttypes/" \
+    "2b0ef0c4-8a4c-4e6f-9c6e-2f9e6c3f0a11"
 # Fields that point at registries outside the target (Selectielijst, other zaaktypen,
 # besluittypen the profile does not cover): positive cases leave them out or empty.
 EMPTY_LISTS = {
@@ -36,6 +46,8 @@ DROP_FIELDS = {
     "zaaktype": ("broncatalogus", "bronzaaktype"),
     "eigenschap": ("statustype",),
     "zaakinformatieobjecttype": ("statustype",),
+    # the relations a zaakobjecttype shows are made from the other side (statustypen ...)
+    "zaakobjecttype": ("resultaattypen", "statustypen"),
 }
 # Date filters the Catalogi OAS types as plain strings (no format, no example) although the
 # standard filters by date: implementations rightly refuse non-dates with 400.
@@ -61,13 +73,25 @@ class CatalogiAdapter(DataAdapter):
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
         meta = case.meta
-        if self.positive_query(case, DATE_QUERY) and "status" in case.query:
-            # typed as a free string in the OAS; the standard knows three values
-            case.query["status"] = self.rng.choice(STATUS_CHOICES)
+        if self.positive_query(case, DATE_QUERY):
+            if "status" in case.query:  # typed as a free string; the standard knows three
+                case.query["status"] = self.rng.choice(STATUS_CHOICES)
+            if "anderObjecttype" in case.query:  # typed as a free string; a boolean filter
+                case.query["anderObjecttype"] = self.rng.choice(("true", "false"))
         resource, _, action = operation_id.partition("_")
         if not negative(meta, ParameterLocation.PATH):
             with self._lock:
                 self.positive_path(case)
+                if action in ("retrieve", "headers") and case.query and \
+                        "datumGeldigheid" in case.query and \
+                        not negative(meta, ParameterLocation.QUERY):
+                    # asks for the version valid on that day: a day the object is valid
+                    # (another is rightly a 404: Open Zaak)
+                    known = self.owners.get(path_url(case)) or {}
+                    if known.get("beginGeldigheid"):
+                        case.query["datumGeldigheid"] = known["beginGeldigheid"]
+                    else:
+                        case.query.pop("datumGeldigheid")
                 if action == "publish":
                     self._publishable(resource, case)
                 elif action in ("update", "partial_update", "destroy"):
@@ -102,7 +126,9 @@ class CatalogiAdapter(DataAdapter):
         of the same kind instead.
         """
         url = path_url(case)
-        if url in self.frozen or (action == "destroy" and url == self.concept_zaaktype):
+        zaaktype = (self.owners.get(url) or {}).get("zaaktype")
+        if url in self.frozen or zaaktype in self.frozen or (
+                action == "destroy" and url == self.concept_zaaktype):
             fresh = self._fresh(resource)
             if fresh:
                 case.path_parameters["uuid"] = fresh.rstrip("/").rsplit("/", 1)[-1]
@@ -129,11 +155,18 @@ class CatalogiAdapter(DataAdapter):
             "zaakinformatieobjecttype": ("zaaktype-informatieobjecttypen", lambda: f.ziot_body(
                 zaaktype, f.informatieobjecttype(self.catalogus, publish=False),
                 volgnummer=volgnummer())),
+            "zaakobjecttype": ("zaakobjecttypen", lambda: {
+                "zaaktype": zaaktype, "catalogus": self.catalogus, "anderObjecttype": False,
+                "objecttype": OBJECTTYPE, "relatieOmschrijving": "Conformance",
+                "beginGeldigheid": "2024-01-01"}),
         }
         if resource == "zaaktype":
             return self.new_concept_zaaktype()
         if resource == "informatieobjecttype":
             made = f.informatieobjecttype(self.catalogus, publish=False)
+        elif resource == "besluittype":
+            made = f.besluittype(self.catalogus, [self.informatieobjecttype["url"]],
+                                 publish=False)
         elif resource in bodies:
             path, body = bodies[resource]
             made = f.create(f.catalogi, path, body())
@@ -153,6 +186,9 @@ class CatalogiAdapter(DataAdapter):
             url = self.factory.zaaktype_set(self.catalogus, publish=False).zaaktype
         elif resource == "informatieobjecttype":
             url = self.factory.informatieobjecttype(self.catalogus, publish=False)["url"]
+        elif resource == "besluittype":
+            url = self.factory.besluittype(self.catalogus, [self.informatieobjecttype["url"]],
+                                           publish=False)["url"]
         else:
             return
         case.path_parameters["uuid"] = url.rstrip("/").rsplit("/", 1)[-1]
@@ -169,7 +205,13 @@ class CatalogiAdapter(DataAdapter):
             body["rsin"] = self.factory.rsin()
             body["domein"] = fresh_domein()
             return
-        if resource in ("zaaktype", "informatieobjecttype"):
+        for begin, end in DATE_PAIRS:  # an end before its begin is no valid data
+            if body.get(begin) and body.get(end) and str(body[end]) < str(body[begin]):
+                body[end] = None
+        if resource == "besluittype":
+            self._besluittype(body, partial)
+            return
+        if resource in CATALOGUE_TYPES:
             if "catalogus" in body or not partial:
                 body["catalogus"] = self.catalogus
             if resource == "zaaktype":
@@ -206,6 +248,11 @@ class CatalogiAdapter(DataAdapter):
             body["volgnummer"] = next(self._volgnummer) % 9000 + 1
         elif resource == "resultaattype":
             self._resultaattype(body, partial)
+        elif resource == "zaakobjecttype":
+            if "catalogus" in body or not partial:
+                body["catalogus"] = self.catalogus
+            if "objecttype" in body or not partial:
+                body["objecttype"] = OBJECTTYPE
         elif resource == "zaakinformatieobjecttype":
             if "informatieobjecttype" in body or not partial:
                 # the pinned file's form: a supplier that refuses it refuses valid data (the
@@ -214,6 +261,18 @@ class CatalogiAdapter(DataAdapter):
                     self.informatieobjecttype, pinned=True)
             if "volgnummer" in body or not partial:
                 body["volgnummer"] = next(self._volgnummer) % 999 + 1  # at most 999
+
+    def _besluittype(self, body: dict[str, Any], partial: bool) -> None:
+        """In the run's catalogus, with its published informatieobjecttype, and an
+        omschrijving of its own (it names the besluittype within the catalogus, as the
+        identificatie names a zaaktype)."""
+        if "catalogus" in body or not partial:
+            body["catalogus"] = self.catalogus
+        if "informatieobjecttypen" in body or not partial:
+            body["informatieobjecttypen"] = [self.informatieobjecttype["url"]]
+        if "omschrijving" in body or not partial:
+            body["omschrijving"] = \
+                f"{str(body.get('omschrijving') or 'Besluit')[:60]} {self.factory.tag()}"
 
     def _resultaattype(self, body: dict[str, Any], partial: bool) -> None:
         """The Selectielijst references the supplier knows, a selectielijstklasse that allows
@@ -253,7 +312,8 @@ class CatalogiAdapter(DataAdapter):
                 iots = published.get("informatieobjecttypen")  # 1.3.1: comma-separated string
                 if isinstance(iots, str):
                     self.frozen.update(u.strip() for u in iots.split(",") if u.strip())
-                for name in ("statustypen", "resultaattypen", "roltypen", "eigenschappen"):
+                for name in ("statustypen", "resultaattypen", "roltypen", "eigenschappen",
+                             "zaakobjecttypen"):
                     self.frozen.update(u for u in published.get(name) or [] if isinstance(u, str))
         gone = (method == "DELETE" and response.status_code in (200, 204)
                 and url == self.concept_zaaktype)
