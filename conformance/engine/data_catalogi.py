@@ -56,6 +56,9 @@ DATE_QUERY = ("datumGeldigheid", "datum_geldigheid", "datumBeginGeldigheid",
 IOT_REQUIRED = {"omschrijving": "Conformance document", "vertrouwelijkheidaanduiding": "openbaar",
                 "beginGeldigheid": "2024-01-01", "informatieobjectcategorie": "test"}
 STATUS_CHOICES = ("concept", "definitief", "alles")
+#: an eigenschap's specificatie.lengte follows its formaat (ImZTC; Open Zaak checks it):
+#: tekst 0-255 characters, getal "digits,decimals", datum 8, datum_tijd 14
+LENGTE = {"tekst": "20", "getal": "5,2", "datum": "8", "datum_tijd": "14"}
 @dataclass(kw_only=True)
 class CatalogiAdapter(DataAdapter):
     """Rewrites positive Catalogi requests; one per contract pass."""
@@ -248,6 +251,12 @@ class CatalogiAdapter(DataAdapter):
             body["volgnummer"] = next(self._volgnummer) % 9000 + 1
         elif resource == "resultaattype":
             self._resultaattype(body, partial)
+        elif resource == "eigenschap":
+            if "naam" in body or not partial:  # unique per zaaktype, at most 20 characters
+                body["naam"] = f"{str(body.get('naam') or 'e')[:9]}{self.factory.tag()}"
+            spec = body.get("specificatie")
+            if isinstance(spec, dict) and spec.get("formaat") in LENGTE:
+                spec["lengte"] = LENGTE[spec["formaat"]]
         elif resource == "zaakobjecttype":
             if "catalogus" in body or not partial:
                 body["catalogus"] = self.catalogus

@@ -35,6 +35,9 @@ DROP_FIELDS = {
     "zaakinformatieobject": ("status",),
 }
 # A betrokkene must be identified somehow (betrokkene URL or betrokkeneIdentificatie).
+#: a valid jq expression (the identity): objectTypeOverigeDefinitie's schema and objectData
+#: are jq expressions (the OAS says so; Open Zaak checks them)
+JQ_IDENTITY = "."
 MEDEWERKER = {"identificatie": "conformance", "achternaam": "Harness"}
 
 
@@ -124,6 +127,12 @@ class ZakenAdapter(DataAdapter):
         if resource == "zaakeigenschap":
             zaak = case.operation.schema.get_base_url().rstrip("/") + \
                 f"/zaken/{case.path_parameters.get('zaak_uuid', '')}"
+            if (self._current(zaak) or {}).get("zaaktype", self.types.zaaktype) != \
+                    self.types.zaaktype and self.zaak_url:
+                # the run's eigenschap belongs to its zaaktype: a zaak of another zaaktype
+                # rightly refuses it (zaaktype-mismatch); use the run's zaak
+                zaak = self.zaak_url
+                case.path_parameters["zaak_uuid"] = zaak.rstrip("/").rsplit("/", 1)[-1]
             if "zaak" in body or action != "partial_update":
                 body["zaak"] = zaak  # the zaak of the path
             if "eigenschap" in body or action != "partial_update":
@@ -135,8 +144,9 @@ class ZakenAdapter(DataAdapter):
             for name in RSIN_FIELDS:
                 if name in body or action in ("create", "update"):
                     body[name] = self.factory.rsin()
-            body["zaaktype"] = self.types.zaaktype
             known = self._current(path_url(case)) if action != "create" else None
+            # the zaaktype of a zaak cannot change (zrc-001): an update keeps its own
+            body["zaaktype"] = (known or {}).get("zaaktype") or self.types.zaaktype
             if known is not None and "identificatie" in body:
                 body["identificatie"] = known.get("identificatie")  # cannot change on update
             if body.get("archiefstatus") not in (None, "nog_te_archiveren"):
@@ -180,6 +190,10 @@ class ZakenAdapter(DataAdapter):
         elif resource == "zaakobject":
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
+                definitie = body.get("objectTypeOverigeDefinitie")
+                if isinstance(definitie, dict):  # schema and objectData are jq expressions
+                    definitie.update({k: JQ_IDENTITY for k in ("schema", "objectData")
+                                      if k in definitie})
             elif "objectType" in body:  # the overige fields describe only an 'overige' object
                 body.pop("objectTypeOverige", None)
                 body.pop("objectTypeOverigeDefinitie", None)
@@ -222,6 +236,10 @@ class ZakenAdapter(DataAdapter):
                         days=self.rng.randrange(3000))).isoformat()
             elif name == "uuid__in":
                 body[name] = [self.zaak_url.rstrip("/").rsplit("/", 1)[-1]]
+        if not any(value not in (None, "", [], {}) for value in body.values()):
+            # a search without any parameter: Open Zaak refuses it (empty_search_body), the
+            # OAS allows it; valid data here asks for something (the run's zaaktype)
+            body["zaaktype"] = self.types.zaaktype
 
     def new_zaak(self) -> str:
         zaak = self.factory.zaak(self.types.zaaktype)
