@@ -309,6 +309,26 @@ def test_a_hoofdzaak_closes_last_and_settles_its_deelzaaks_archive_date(
     assert c.get(deel).json()["archiefactiedatum"] is None
 
 
+def test_an_eigenschaps_lengte_follows_its_formaat_and_its_naam_is_unique(
+        c: Client, world: World) -> None:  # noqa: F811
+    """As Open Zaak (the ImZTC's rule): tekst 0-255, getal 'n,m', datum 8, datum_tijd 14; one
+    eigenschap of a naam per zaaktype."""
+    zaaktype = _zaaktype(c, world, "ZT-EIG")
+    url = c.url("catalogi", "/eigenschappen")
+
+    def body(naam: str, formaat: str, lengte: str) -> dict[str, Any]:
+        return {"zaaktype": zaaktype, "naam": naam, "definitie": "Conformance",
+                "specificatie": {"formaat": formaat, "lengte": lengte, "kardinaliteit": "1",
+                                 "waardenverzameling": []}}
+
+    for formaat, good, bad in (("tekst", "255", "256"), ("getal", "5,2", "vijf"),
+                               ("datum", "8", "10"), ("datum_tijd", "14", "8")):
+        problem(c.post(url, body(f"{formaat}-fout", formaat, bad)), 400,
+                "specificatie.lengte", "invalid")
+        assert c.post(url, body(formaat, formaat, good)).status_code == 201, formaat
+    problem(c.post(url, body("tekst", "tekst", "20")), 400, "naam", "unique")
+
+
 def test_deelzaaktypen_are_zaaktypen_of_the_same_catalogus(c: Client, world: World) -> None:  # noqa: F811
     problem(c.post(c.url("catalogi", "/zaaktypen"), {
         **zaaktype_body(world.catalogus, "ZT-DZ"),
