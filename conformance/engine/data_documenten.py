@@ -183,6 +183,10 @@ class DocumentenAdapter(DataAdapter):
                 body.pop("bronorganisatie", None)
             else:
                 body["bronorganisatie"] = known.get("bronorganisatie", body["bronorganisatie"])
+        if action == "update" and body.get("status") in RECEIVED_REFUSED:
+            # a PUT that leaves ontvangstdatum out keeps the stored one (DRF, Open Zaak), which
+            # such a status contradicts (invalid_for_received): say it is empty
+            body["ontvangstdatum"] = None
 
     def _force_unlock(self, url: str) -> None:
         client = self.factory.documenten
