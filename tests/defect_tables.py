@@ -93,13 +93,15 @@ CATALOGI: Table = {
     "overlapping-validity": ({"ztc-016"}, set()),
     # Open Zaak 1.30: the informatieobjecttype's URL only, where the pinned file says omschrijving
     "ziot-informatieobjecttype-url": ({"ZTC-OAS-positive"}, set()),
+    # Open Zaak 1.30: null refused for text the pinned file makes nullable (catalogus versie)
+    "nullable-text-refused": ({"ZTC-OAS-positive"}, set()),
 }
 
 # Grouped like ZAKEN_GROUPS: an edit of a published zaaktype and a ZIOT's form, child types of a
 # published zaaktype and the validity of a new version, are unrelated mechanisms.
 CATALOGI_GROUPS: list[tuple[str, ...]] = [
     ("published-zaaktype-editable", "ziot-informatieobjecttype-url"),
-    ("child-type-on-published-zaaktype", "overlapping-validity"),
+    ("child-type-on-published-zaaktype", "overlapping-validity", "nullable-text-refused"),
 ]
 
 # -- drc-1.4 (Documenten) -------------------------------------------------------------------------

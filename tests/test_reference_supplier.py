@@ -1367,6 +1367,15 @@ def _rol(c: Client, world: World) -> str:
         "betrokkeneIdentificatie": {"inpBsn": "999990019", "geslachtsnaam": "Jansen"}})["url"]
 
 
+@_defect("nullable-text-refused")
+def test_defect_nullable_text_refused(defective: tuple[Client, World]) -> None:
+    c, _ = defective
+    url = c.url("catalogi", "/catalogussen")
+    problem(c.post(url, {**catalogus_body(), "domein": "NUL", "versie": None}), 400, "versie",
+            "null")
+    assert c.post(url, {**catalogus_body(), "domein": "NULL", "versie": "1"}).status_code == 201
+
+
 @_defect("rol-delete-forbidden")
 def test_defect_rol_delete_forbidden(defective: tuple[Client, World]) -> None:
     c, world = defective
