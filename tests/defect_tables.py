@@ -61,6 +61,19 @@ ZAKEN: Table = {
     "empty-string-for-null-uri": ({"ZRC-OAS-schema"}, set()),
 }
 
+# Issue 12's review (a defect certified CONFORMANT) and what now proves each point wrong:
+#  1 a target without a required part: incomplete, the part named (test_whole_runs: a clean
+#    run without besluiten; test_scopes; test_profile_vwl)
+#  2 an operation that never works: rol-delete-forbidden, subresource-head-404,
+#    list-404-without-page (above)
+#  3 a changed profile: verify and the page say so (test_signing, test_certificate)
+#  4 spec gaps no wider than their case: list-404-without-page, not-modified-unconditional
+#  5 a crashed check is undecided, never passed: test_contract_collector
+#  6 behaviour rules as wide as the rule: zaaktype-not-validated and duplicate-identificatie
+#    on PUT/PATCH, close-without-resultaat, delete-soft (deelzaken, ZIOs); drc-002's code:
+#    test_suite_helpers
+#  7 every operation tested or excluded with its reason: test_profile_scope
+
 # Defects switched on together in one run, to keep the suite within its time: each group's
 # defects break disjoint requirements by unrelated mechanisms (a response field, a header, a
 # filter, a status code ...), so each requirement still fails only for its own defect, and a

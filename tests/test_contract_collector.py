@@ -1,0 +1,66 @@
+"""A check that crashed is undecided, never a pass (issue 12, point 5).
+
+Schemathesis ends a check node in ``Status.ERROR`` when the check itself raised; the pass
+folds that into its tallies (contract.py) and attribution makes the requirement ``error``.
+Driven through the real collector and attribution with a recorded scenario of one
+operation: the same scenario without the crashed node passes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+from schemathesis.engine import Status
+
+from conformance.engine.attribute import attribute
+from conformance.engine.contract import ContractOutcome, ContractSettings, _Collector
+from conformance.engine.suites import SuiteOutcome
+from conformance.profiles import load_profile
+
+CHECK = "not_a_server_error"
+LABEL = "GET /zaken"
+
+
+def _scenario(statuses: list[Status]) -> SimpleNamespace:
+    """A recorded scenario: one positive GET /zaken per status, each check node with it."""
+    cases, interactions, checks = {}, {}, {}
+    for n, status in enumerate(statuses):
+        case = SimpleNamespace(operation=SimpleNamespace(label=LABEL), path_parameters={},
+                               meta=SimpleNamespace(generation=SimpleNamespace(
+                                   mode=SimpleNamespace(value="positive"))))
+        cases[f"c{n}"] = SimpleNamespace(value=case)
+        interactions[f"c{n}"] = SimpleNamespace(
+            response=SimpleNamespace(status_code=200, headers={}),
+            request=SimpleNamespace(headers={}, uri="http://127.0.0.1/zaken", body=None))
+        checks[f"c{n}"] = [SimpleNamespace(name=CHECK, status=status, failure_info=None)]
+    return SimpleNamespace(label=LABEL, cases=cases, interactions=interactions, checks=checks)
+
+
+def _judged(statuses: list[Status]):
+    profile = load_profile("zrc-1.5")
+    profile = dataclasses.replace(profile, requirements=[
+        r for r in profile.requirements if r.id == "ZRC-OAS-server-error"])
+    outcome = ContractOutcome("zaken", {}, [], [], 0, 0.0, scope=["zaak_list"])
+    settings = ContractSettings(api="zaken", base_url="http://127.0.0.1", operations=[],
+                                checks={CHECK}, seed=1, budget=None, headers={},
+                                profile_checks={}, spec_gaps=[], secrets=[])
+    collector = _Collector({LABEL: "zaak_list"}, settings, outcome, adapter=None)
+    collector.scenario(_scenario(statuses))
+    outcome.tallies = dict(collector.tallies)
+    suites = SuiteOutcome(records={}, errors=[], duration_s=0.0, report_html=None)
+    (result,), _ = attribute(profile, {"zaken": outcome}, suites, None)
+    return outcome.tally("zaak_list", CHECK), result
+
+
+def test_a_crashed_check_is_undecided_not_passed():
+    tally, result = _judged([Status.SUCCESS, Status.ERROR])
+    assert (tally.applied, tally.errors, tally.failures) == (1, 1, 0)
+    assert result.outcome == "error", result.message
+    assert "crashed on 1 response" in result.checks[0].message
+
+
+def test_the_same_scenario_without_the_crash_passes():
+    tally, result = _judged([Status.SUCCESS, Status.SUCCESS])
+    assert (tally.applied, tally.errors) == (2, 0)
+    assert result.outcome == "passed", result.message
