@@ -197,7 +197,9 @@ class ZakenAdapter(DataAdapter):
             elif "objectType" in body:  # the overige fields describe only an 'overige' object
                 body.pop("objectTypeOverige", None)
                 body.pop("objectTypeOverigeDefinitie", None)
-            if not body.get("objectIdentificatie"):
+            if body.get("object") or not body.get("objectIdentificatie"):
+                # a supplier fetches the object it is given (Open Zaak: bad-url for one it
+                # cannot), also next to an objectIdentificatie
                 body["object"] = self.factory.resolvable_object(
                     self.document_url or self.zaak_url)
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
