@@ -94,11 +94,16 @@ VWL_APIS = ("vwl-bewerking", "vwl-inzage")
 DEFECT_RUNS: list[DefectRun] = [
     *(DefectRun("zrc-1.5", group, ZAKEN, _zaken_apis(group)) for group in ZAKEN_GROUPS),
     # ztc-009..011 are tried by a client without the geforceerd scopes: Autorisaties needed
+    # the last group also proves the notification switch on Catalogi's own kanalen, and the
+    # Documenten group the kenmerken switch: neither reaches the others' rules, and sharing a
+    # run (with the Notificaties API) saves one whole run each
     *(DefectRun("ztc-1.3", group, CATALOGI, (*CORE_APIS, "autorisaties"))
-      for group in CATALOGI_GROUPS),
-    *_alone("ztc-1.3", CATALOGI_NOTIFICATIONS),
-    *(DefectRun("drc-1.4", group, DOCUMENTEN, CORE_APIS) for group in DOCUMENTEN_GROUPS),
-    *_alone("drc-1.4", NOTIFICATIONS),
+      for group in CATALOGI_GROUPS[:-1]),
+    DefectRun("ztc-1.3", (*CATALOGI_GROUPS[-1], *CATALOGI_NOTIFICATIONS),
+              {**CATALOGI, **CATALOGI_NOTIFICATIONS}),
+    *(DefectRun("drc-1.4", (*group, "notifications-missing-kenmerken"),
+                {**DOCUMENTEN, **NOTIFICATIONS}) for group in DOCUMENTEN_GROUPS),
+    DefectRun("drc-1.4", ("notifications-not-sent",), NOTIFICATIONS),
     *_alone("brc-1.1", BESLUITEN),
     *_alone("ac-1.0", AUTORISATIES),
     *_alone("nrc-1.0", NOTIFICATIES),
