@@ -48,6 +48,8 @@ class DataAdapter:
     #: for the text filled into blank required fields (blank_text.py): seeded from ``rng``
     #: without drawing from it, so filling changes no other choice of the pass
     text_rng: random.Random = field(init=False)
+    #: operationId -> where its body has required text (blank_text.py), for this pass's spec
+    text_shapes: dict[str, Any] = field(default_factory=dict)
     owners: dict[str, dict[str, Any]] = field(default_factory=dict)  # object URL -> its body
     #: ids of cases whose path this adapter pointed at an object the target holds: for them a
     #: 404 is a refusal of valid data, for the rest (a generated or chain-deleted id) it is not
@@ -251,7 +253,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         positive_body = not negative(case.meta, ParameterLocation.BODY)
         _active.adapt(case)
         if positive_body:
-            fill_blank_required(case, _active.text_rng)
+            fill_blank_required(case, _active.text_rng, _active.text_shapes)
 
 
 @schemathesis.hook

@@ -20,20 +20,19 @@ from typing import Any
 MAX_DEPTH = 6
 _ALPHABET = string.ascii_letters + string.digits
 
-_shapes: dict[tuple[int, str], dict[str, Any] | None] = {}
 
-
-def fill_blank_required(case: Any, rng: random.Random) -> int:
+def fill_blank_required(case: Any, rng: random.Random,
+                        shapes: dict[str, dict[str, Any] | None]) -> int:
     """Give each blank required text field of a positive JSON body a non-blank value;
-    returns how many were filled."""
+    returns how many were filled. ``shapes`` caches each operation's shape for one pass
+    (one spec), keyed by operationId."""
     if not isinstance(case.body, (dict, list)):
         return 0
-    spec = case.operation.schema.raw_schema
-    operation_id = case.operation.definition.raw.get("operationId", "")
-    key = (id(spec), operation_id)
-    if key not in _shapes:
-        _shapes[key] = body_shape(spec, case.operation.definition.raw)
-    shape = _shapes[key]
+    operation = case.operation.definition.raw
+    operation_id = operation.get("operationId", "")
+    if operation_id not in shapes:
+        shapes[operation_id] = body_shape(case.operation.schema.raw_schema, operation)
+    shape = shapes[operation_id]
     return _fill(case.body, shape, rng) if shape else 0
 
 
