@@ -62,25 +62,31 @@ def counted(result: RunResult, outcome: str, level: str = "MUST") -> set[str]:
             if r.outcome == outcome and r.level == level and r.inherited is None}
 
 
-def assert_clean(result: RunResult) -> None:
-    """Conformant, nothing failed or undecided, and every tested requirement really ran."""
-    assert counted(result, "failed") == set(), [
-        (r.id, r.message, [_evidence(e) for e in r.evidence]) for r in result.requirements
-        if r.outcome == "failed" and r.inherited is None]
-    assert counted(result, "error") == set(), [
-        (r.id, r.message) for r in result.requirements if r.outcome == "error"]
-    assert result.verdict == "conformant"
-    for req in result.requirements:
-        if req.not_tested is None and req.inherited is None:
-            assert req.checks and all(c.outcome == "passed" and c.executed > 0
-                                      for c in req.checks), req.id
+def assert_clean(result: RunResult | dict) -> None:
+    """Conformant, nothing failed or undecided, and every tested requirement really ran.
+    Takes a run's result or the results.json a CLI run wrote."""
+    data = result.to_dict() if isinstance(result, RunResult) else result
+    counting = [r for r in data["requirements"] if r.get("inherited") is None]
+    failed = [(r["id"], r["message"], [_evidence(e) for e in r["evidence"]])
+              for r in counting if r["outcome"] == "failed" and r["level"] == "MUST"]
+    assert failed == [], failed
+    undecided = [(r["id"], r["message"]) for r in counting
+                 if r["outcome"] == "error" and r["level"] == "MUST"]
+    assert undecided == [], undecided
+    assert data["verdict"] == "conformant", data["verdict_reason"]
+    for req in counting:
+        if req["not_tested"] is None:
+            assert req["checks"] and all(c["outcome"] == "passed" and c["executed"] > 0
+                                         for c in req["checks"]), req["id"]
 
 
 def _evidence(item) -> str:
     """One line of evidence: the message, the operation and the request that showed it."""
-    request = item.request or {}
-    return (f"{item.message} [{item.operation}: {request.get('method')} {request.get('url')} "
-            f"{str(request.get('body'))[:300]}]")
+    if not isinstance(item, dict):
+        item = item.__dict__
+    request = item.get("request") or {}
+    return (f"{item.get('message')} [{item.get('operation')}: {request.get('method')} "
+            f"{request.get('url')} {str(request.get('body'))[:300]}]")
 
 
 def assert_defect(result: RunResult, defect: str, must_fail: set[str],

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conformance_fixtures.reference_supplier import ReferenceServer
 from conftest import run_cli
+from runs import assert_clean
 from test_browser import CHROMIUM, Opened
 
 from conformance.reference import (
@@ -24,6 +25,7 @@ from conformance.reference import (
 )
 from conformance.report.certificate import page_title
 
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 SECRET = "known-secret-4f0c9a7e1b2d-0123456789abcdef"
 ENV = {SECRET_ENVS["main"]: SECRET, SECRET_ENVS["restricted"]: "second-" + SECRET,
        SECRET_ENVS["vwl-normaal"]: "third-" + SECRET}
@@ -32,41 +34,42 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def signed_run(tmp_path_factory, resolver):
-    """A quick signed run against a live supplier, with the complete target file
+def test_signed_run_conformant_secret_free_and_verifiable(tmp_path, resolver):
+    """A quick signed zrc-1.5 run against a live supplier, with the complete target file
     `serve-reference --write-target` writes (every API, all three clients) and known secrets
-    in the environment."""
-    work = tmp_path_factory.mktemp("signed-run")
-    keys = work / "keys"
+    in the environment. It is also the whole clean run of zrc-1.5 (test_whole_runs certifies
+    the other profiles): a hand-started reference supplier is conformant in full. One test,
+    so that parallel workers never make the run twice."""
+    keys = tmp_path / "keys"
     assert run_cli("keygen", "--out", str(keys)).code == 0
     auth = reference_auth(ENV)
     with ReferenceServer(spec_paths=reference_spec_paths(resolver),
                          **server_credentials(auth)) as server:
         document = yaml.safe_load(reference_target_file(server.base_url, server.api_url, auth))
         document["supplier"] = {"name": "Acme", "product": "Acme Zaken", "version": "4.2"}
-        target = work / "acme.yaml"
+        target = tmp_path / "acme.yaml"
         target.write_text(yaml.safe_dump(document), encoding="utf-8")
-        out = work / "out"
+        out = tmp_path / "out"
         result = run_cli("run", "--target", str(target), "--budget", "quick", "--seed", "7",
                          "--sign-key", str(keys / "private.pem"), "--out", str(out), env=ENV)
-    return result, out, keys
-
-
-def test_signed_run_is_conformant_and_writes_every_artefact(signed_run):
-    result, out, _ = signed_run
     assert result.code == 0, result.stdout + result.stderr
+    _assert_every_artefact_conformant(out)
+    _assert_no_secret_or_token(out)
+    _assert_verifies_and_tampering_fails(out, keys, tmp_path)
+
+
+def _assert_every_artefact_conformant(out: Path) -> None:
     for name in ("results.json", "certificate.html", "certificate.json", "junit.xml",
                  "badge.svg", "report.html"):
         assert (out / name).is_file(), name
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert results["verdict"] == "conformant"
+    assert_clean(results)
+    assert results["profile"]["provenance"] == "builtin"
     assert results["run"]["seed"] == 7 and results["run"]["budget"] == "quick"
     assert results["target"]["supplier"]["name"] == "Acme"
 
 
-def test_no_artefact_contains_the_secret_or_a_token(signed_run):
-    _, out, _ = signed_run
+def _assert_no_secret_or_token(out: Path) -> None:
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) >= 6
     for path in files:
@@ -76,8 +79,7 @@ def test_no_artefact_contains_the_secret_or_a_token(signed_run):
         assert "Bearer ey" not in text, path
 
 
-def test_signed_certificate_verifies_and_tampering_fails(signed_run, tmp_path):
-    _, out, keys = signed_run
+def _assert_verifies_and_tampering_fails(out: Path, keys: Path, tmp_path: Path) -> None:
     trust = ["--trust", str(keys / "public.pem")]
     for name in ("certificate.html", "certificate.json"):
         ok = run_cli("verify", str(out / name), *trust)
@@ -89,16 +91,44 @@ def test_signed_certificate_verifies_and_tampering_fails(signed_run, tmp_path):
     assert bad.code == 1 and "FAIL" in bad.stdout
 
 
+def _zaak_operations_only(tmp_path: Path) -> Path:
+    """zrc-1.5 cut down to the zaak operations and the two contract rules that see the
+    markup: a custom profile, a third of a whole run's time, the same certificate page."""
+    profile = yaml.safe_load((PROFILES / "zrc-1.5.yaml").read_text(encoding="utf-8"))
+    zaken = profile["standards"]["zaken"]
+    zaken["operations"] = [op for op in zaken["operations"] if op.startswith("zaak_")]
+    kept = set(zaken["operations"])
+    gaps = []
+    for gap in profile["contract"]["spec_gaps"]:
+        gap["operations"] = [op for op in gap["operations"] if op in kept]
+        if gap["operations"]:
+            gaps.append(gap)
+    profile["contract"]["spec_gaps"] = gaps
+    profile["contract"]["ignored_query"] = [
+        q for q in profile["contract"]["ignored_query"] if q.get("operation") in (None, *kept)]
+    profile["requirements"] = [r for r in profile["requirements"]
+                               if r["id"] in ("ZRC-OAS-schema", "ZRC-OAS-positive")]
+    del profile["includes"]
+    profile["requires"] = {"apis": {"catalogi": profile["requires"]["apis"]["catalogi"]}}
+    path = tmp_path / "zrc-zaak-only.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (CI installs it)")
 def test_hostile_supplier_markup_changes_nothing_on_the_page(tmp_path):
     out = tmp_path / "hostile"
-    res = run_cli("run", "--defect", "script-in-fields", "--budget", "quick", "--seed", "7",
-                  "--out", str(out))
+    res = run_cli("run", "--profile", str(_zaak_operations_only(tmp_path)), "--defect",
+                  "script-in-fields", "--budget", "quick", "--seed", "7", "--out", str(out))
     assert res.code == 1, res.stdout + res.stderr  # the markup breaks omschrijving's maxLength
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     html = (out / "certificate.html").read_text(encoding="utf-8")
     assert "<script>document.title" not in html  # only ever escaped
     assert "&lt;script&gt;document.title" in html  # and shown as evidence
+    # the operations the cut-down profile leaves out are on the page, with why
+    left_out = [row for row in results["coverage"] if row.get("excluded")]
+    assert {row["operation"] for row in left_out} >= {"status_list", "rol_create"}
+    assert "buiten dit profiel gelaten" in html
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

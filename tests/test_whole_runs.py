@@ -157,7 +157,8 @@ def test_grouped_defects_break_disjoint_requirements():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("profile", PROFILES)
+# zrc-1.5's clean whole run is test_run_artefacts' signed run (a hand-started supplier's target)
+@pytest.mark.parametrize("profile", [p for p in PROFILES if p != "zrc-1.5"])
 def test_clean_reference_supplier_is_conformant(resolver, tmp_path, profile):
     result = certify(profile, resolver, tmp_path)
     assert_clean(result)

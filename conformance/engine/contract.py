@@ -190,6 +190,9 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
                               excluded={op: _not_sent(settings.limits.policy.methods)
                                         for op in wanted if op not in scope}
                               if settings.limits is not None else {})
+    # an operation of the standard the profile leaves out shows on the certificate all the
+    # same; the profile's own reason (execute) replaces this one where it gives one
+    outcome.excluded.update({op: NOT_IN_PROFILE for op in labels.values() if op not in wanted})
     collector = _Collector(labels, settings, outcome, adapter)
     transport = (policy_sessions(settings.limits) if settings.limits is not None
                  else contextlib.nullcontext())
@@ -222,6 +225,12 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
 
 
 _ALL = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
+NOT_IN_PROFILE = {
+    "nl": "buiten dit profiel gelaten, zonder reden in het profiel",
+    "en": "left out by this profile, which gives no reason",
+}
 
 
 def _not_sent(methods: frozenset[str] | set[str]) -> dict[str, str]:
