@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--write-target", metavar="FILE", help="write a complete target file "
                        "for the served supplier (every API, its three clients; secrets from "
                        "CONFORMANCE_SECRET, _2 and _3, generated where not set)")
+    serve.add_argument("--latency-ms", type=_latency_ms, default=0, metavar="N",
+                       help="answer each request after N ms (0..10000; default 0), requests "
+                       "waiting concurrently: a real supplier's latency, for benchmarks")
     serve.add_argument("--spec-dir")
     serve.add_argument("--offline", action="store_true")
     serve.set_defaults(func=_cmd_serve)
@@ -270,6 +273,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_CODES[result.verdict]
 
 
+def _latency_ms(text: str) -> int:
+    """``--latency-ms``: an integer 0..10000; argparse reports anything else as a usage error
+    (exit 2, naming the option, no traceback)."""
+    from conformance_fixtures.reference_supplier.latency import MAX_LATENCY_MS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of milliseconds (0 to {MAX_LATENCY_MS})") from None
+    if not 0 <= value <= MAX_LATENCY_MS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is out of range: give 0 to {MAX_LATENCY_MS} milliseconds")
+    return value
+
+
 def _check_defects(names: list[str], known: dict[str, str], flag: str = "") -> None:
     """Refuse defect names the chosen reference does not have (``flag``: how to list them)."""
     unknown = [n for n in names if n not in known]
@@ -318,6 +337,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         server_credentials,
     )
 
+    if args.latency_ms and (args.web or args.consumer):
+        raise UsageError("--latency-ms applies to the reference supplier only, not to "
+                         f"{'--web' if args.web else '--consumer'}")
     if args.web:
         from .web.reference import serve_web_app
 
@@ -339,7 +361,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     print(f"reference supplier on {base}: {roots}\n"
           f"clients: {auth.client_id} (all rights), "
           + ", ".join(f"{c.client_id} ({c.name})" for c in auth.clients)
-          + (f"; defects: {', '.join(args.defect)}" if args.defect else ""), file=sys.stderr)
+          + (f"; defects: {', '.join(args.defect)}" if args.defect else "")
+          + (f"; latency {args.latency_ms} ms per request" if args.latency_ms else ""),
+          file=sys.stderr)
     generated = [(SECRET_ENVS["main"], auth.secret)] if auth.secret_source == "generated" else []
     generated += [(SECRET_ENVS[c.name], c.secret) for c in auth.clients
                   if c.secret_source == "generated"]
@@ -355,7 +379,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(f"target file {path}: `conformance run --target {path}`", file=sys.stderr)
     serve_forever(spec_paths=reference_spec_paths(_resolver(args)),
                   defects=frozenset(args.defect), host="127.0.0.1", port=args.port,
-                  **server_credentials(auth))
+                  latency_ms=args.latency_ms, **server_credentials(auth))
     return 0
 
 

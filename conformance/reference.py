@@ -65,17 +65,18 @@ def defects() -> dict[str, str]:
 
 @contextmanager
 def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = frozenset(),
-                    apis: tuple[str, ...] = APIS) -> Iterator[Target]:
+                    apis: tuple[str, ...] = APIS, latency_ms: int = 0) -> Iterator[Target]:
     """Start the reference supplier with a fresh random secret; yield a target for it that
     names ``apis`` (all it serves by default; fewer make the rules that need the others
     not applicable, which is cheaper where those rules are not the point) and, always, its
     own Selectielijst and Referentielijsten (``LIST_APIS``), which its catalogue and zaken
-    refer to."""
+    refer to. ``latency_ms`` delays each answer, concurrently, as a real supplier's would be
+    (benchmarks of the real-supplier regime; 0: none)."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
     auth = reference_auth({})
     with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
-                         defects=defect_names) as server:
+                         defects=defect_names, latency_ms=latency_ms) as server:
         yield Target(
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
                               "supplier", "embedded"),
@@ -176,11 +177,14 @@ def embedded_consumer_target(defect_names: frozenset[str] = frozenset()) -> Iter
 @contextmanager
 def embedded_for(profile: Profile, resolver: SpecResolver,
                  defect_names: frozenset[str] = frozenset(),
-                 apis: tuple[str, ...] = APIS) -> Iterator[Target]:
-    """The embedded reference the profile certifies: the consumer or the supplier."""
+                 apis: tuple[str, ...] = APIS, latency_ms: int = 0) -> Iterator[Target]:
+    """The embedded reference the profile certifies: the consumer or the supplier.
+    ``latency_ms`` (the supplier only) delays each of its answers, as in embedded_target."""
     if tests_a_consumer(profile):
+        if latency_ms:
+            raise ValueError("latency_ms applies to the reference supplier, not the consumer")
         with embedded_consumer_target(defect_names) as target:
             yield target
     else:
-        with embedded_target(resolver, defect_names, apis) as target:
+        with embedded_target(resolver, defect_names, apis, latency_ms) as target:
             yield target
