@@ -364,6 +364,30 @@ def test_deelzaak_needs_a_zaaktype_its_hoofdzaak_allows(c: Client, world: World)
             "hoofdzaak", "invalid-deelzaaktype")
 
 
+def test_an_overige_definition_and_its_object_must_be_fetchable(
+        c: Client, world: World, sl: dict[str, Any]) -> None:  # noqa: F811
+    """Open Zaak fetches a zaakobject's objectTypeOverigeDefinitie.url and its object, to check
+    the one against the other: a URL it cannot fetch is bad-url, no object is required."""
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))
+    fetchable = sl["procestypen"][0]["url"]
+
+    def body(url: str, **extra: Any) -> dict[str, Any]:
+        return {"zaak": zaak["url"], "objectType": "overige", "objectTypeOverigeDefinitie": {
+            "url": url, "schema": ".", "objectData": "."}, **extra}
+
+    made = c.post(c.url("zaken", "/zaakobjecten"), body(fetchable, object=zaak["url"]))
+    assert made.status_code == 201, made.text
+    problem(c.post(c.url("zaken", "/zaakobjecten"),
+                   body("https://elders.example/objecttypen/1", object=fetchable)),
+            400, "objectTypeOverigeDefinitie.url", "bad-url")
+    problem(c.post(c.url("zaken", "/zaakobjecten"),
+                   body(fetchable, object="https://elders.example/objecten/1")),
+            400, "object", "bad-url")
+    problem(c.post(c.url("zaken", "/zaakobjecten"),
+                   body(fetchable, objectIdentificatie={"overigeData": {}})),
+            400, "object", "required")
+
+
 def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # noqa: F811
     """As DRF-based suppliers do: required text "" or whitespace is refused with ``blank``,
     on create and on a partial update; blank optional text is fine."""

@@ -190,16 +190,21 @@ class ZakenAdapter(DataAdapter):
         elif resource == "zaakobject":
             if body.get("objectType") == "overige":
                 body.setdefault("objectTypeOverige", "conformance")
-                definitie = body.get("objectTypeOverigeDefinitie")
-                if isinstance(definitie, dict):  # schema and objectData are jq expressions
-                    definitie.update({k: JQ_IDENTITY for k in ("schema", "objectData")
-                                      if k in definitie})
             elif "objectType" in body:  # the overige fields describe only an 'overige' object
                 body.pop("objectTypeOverige", None)
                 body.pop("objectTypeOverigeDefinitie", None)
-            if body.get("object") or not body.get("objectIdentificatie"):
+            definitie = body.get("objectTypeOverigeDefinitie")
+            if isinstance(definitie, dict):  # (also in a PATCH that leaves objectType out)
+                # schema and objectData are jq expressions on the JSON its url gives, which a
+                # supplier fetches (Open Zaak) as it fetches the object
+                definitie.update({k: JQ_IDENTITY for k in ("schema", "objectData")
+                                  if k in definitie})
+                definitie["url"] = self.factory.resolvable_object(
+                    self.document_url or self.zaak_url)
+            if (body.get("object") or not body.get("objectIdentificatie")
+                    or body.get("objectTypeOverigeDefinitie")):
                 # a supplier fetches the object it is given (Open Zaak: bad-url for one it
-                # cannot), also next to an objectIdentificatie
+                # cannot), also next to an objectIdentificatie; a definition needs one
                 body["object"] = self.factory.resolvable_object(
                     self.document_url or self.zaak_url)
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
