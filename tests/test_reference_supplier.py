@@ -1166,6 +1166,62 @@ def test_zaak_filters(c: Client, world: World) -> None:
     assert [z["url"] for z in searched.json()["results"]] == [b["url"]]
 
 
+def test_expand_embeds_what_a_zaak_links_to(
+    c: Client, world: World, spec_paths: dict[str, Path]
+) -> None:
+    """Zaken 1.5.1 expand (zaken_expand.py): each asked-for level embedded as its own GET
+    answers it, lists as arrays, an empty link as {}; a path the OAS's embedded schemas do
+    not have is refused with 400 invalid_choice on expand, as Open Zaak does."""
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))
+    status = c.create(c.url("zaken", "/statussen"), {
+        "zaak": zaak["url"], "statustype": world.statustype_start,
+        "datumStatusGezet": "2024-03-02T10:00:00Z"})
+    rol = c.create(c.url("zaken", "/rollen"), {
+        "zaak": zaak["url"], "roltype": world.roltype, "betrokkeneType": "medewerker",
+        "roltoelichting": "x", "betrokkeneIdentificatie": {"identificatie": "mw-8"}})
+    deelzaak = c.create(c.url("zaken", "/zaken"), zaak_body(world, hoofdzaak=zaak["url"]))
+    zaaktype = c.get(world.zaaktype).json()
+    statustype = c.get(world.statustype_start).json()
+    asked = {"expand": "zaaktype,status,status.statustype"}
+    resp = c.get(zaak["url"], params=asked)
+    # ZaakEmbedded's status is oneOf [StatusExpanded, EmptyObject], and EmptyObject (an object
+    # without properties) matches every object: the pinned file itself refuses every embedded
+    # status (and hoofdzaak, resultaat); nothing else may be wrong
+    problems = conforms(spec_paths, "zaken", "zaak_retrieve", resp)
+    assert problems and all(p.startswith("_expand/status: ") and "is valid under each of" in p
+                            for p in problems), problems
+    embedded = resp.json()["_expand"]
+    assert embedded == {"zaaktype": zaaktype,
+                        "status": {**status, "_expand": {"statustype": statustype}}}
+    listed = c.get(c.url("zaken", "/zaken"), params={**asked,
+                                                     "identificatie": zaak["identificatie"]})
+    assert [z["_expand"] for z in listed.json()["results"]] == [embedded]
+    listed = c.get(c.url("zaken", "/zaken"), params={"expand": "zaaktype,rollen",
+                                                     "identificatie": zaak["identificatie"]})
+    assert conforms(spec_paths, "zaken", "zaak_list", listed) == []
+    found = c.post(c.url("zaken", "/zaken/_zoek"), {"uuid__in": [zaak["uuid"]], **asked})
+    assert [z["_expand"] for z in found.json()["results"]] == [embedded]
+
+    lists = c.get(zaak["url"], params={"expand": "rollen,deelzaken,resultaat,hoofdzaak"})
+    assert lists.json()["_expand"] == {"rollen": [c.get(rol["url"]).json()],
+                                       "deelzaken": [c.get(deelzaak["url"]).json()],
+                                       "resultaat": {}, "hoofdzaak": {}}
+    # the OAS's own example form: spaces after the commas, four levels
+    deep = c.get(deelzaak["url"], params={"expand": "hoofdzaak, hoofdzaak.deelzaken, "
+                                          "hoofdzaak.status, hoofdzaak.status.statustype"})
+    hoofd = deep.json()["_expand"]["hoofdzaak"]
+    assert hoofd["url"] == zaak["url"] and set(hoofd["_expand"]) == {"deelzaken", "status"}
+    assert hoofd["_expand"]["status"]["_expand"]["statustype"] == statustype
+    assert c.get(zaak["url"], params={"expand": "status.statustype"}).json()["_expand"] == {}
+    assert "_expand" not in c.get(zaak["url"]).json()
+    for path in ("nonsense", "zaaktype.statustypen", "zaakinformatieobjecten", "status.zaak"):
+        problem(c.get(zaak["url"], params={"expand": path}), 400, "expand", "invalid_choice")
+        problem(c.get(c.url("zaken", "/zaken"), params={"expand": path}), 400, "expand",
+                "invalid_choice")
+    problem(c.post(c.url("zaken", "/zaken/_zoek"), {"expand": "nonsense"}), 400, "expand",
+            "invalid_choice")
+
+
 def test_crs_headers(c: Client, world: World) -> None:
     url = c.url("zaken", "/zaken")
     resp = c.http.get(url, headers={"Accept-Crs": "EPSG:4326"})
