@@ -22,6 +22,7 @@ ZAKEN: Table = {
     "pagination-count-wrong": ({"ZGW-pagination"}, set()),
     "filter-ignored": ({"ZGW-filters"}, set()),
     "unknown-query-param-accepted": ({"ZGW-unknown-query-param"}, set()),
+    "expand-ignored": ({"ZRC-expand"}, set()),
     "auth-bypass": ({"ZGW-jwt-auth", "ZRC-OAS-auth"}, {"ZRC-OAS-required-headers",
                                                       "ZGW-problem-json",
                                                       # every caller acts as the full client,
@@ -83,9 +84,10 @@ ZAKEN: Table = {
 # reach, as the comment of each group says.
 ZAKEN_GROUPS: list[tuple[str, ...]] = [
     # plain-text errors leave the rules that read error bodies undecided; none of the others'
-    # rules here reads one (a schema field, an ETag, a 200 for an unknown parameter, closing)
+    # rules here reads one (a schema field, an ETag, a 200 for an unknown parameter, closing,
+    # what a read with expand embeds)
     ("missing-required-field", "etag-ignored", "unknown-query-param-accepted",
-     "close-without-einddatum", "plain-text-errors", "rol-delete-forbidden"),
+     "close-without-einddatum", "plain-text-errors", "rol-delete-forbidden", "expand-ignored"),
     # every token accepted: none of these rules depends on who asks
     ("create-returns-200", "rsin-not-validated", "trailing-slash-redirect",
      "empty-string-for-null-uri", "auth-bypass", "subresource-head-404"),

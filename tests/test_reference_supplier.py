@@ -1359,6 +1359,20 @@ def test_defect_filter_ignored(defective: tuple[Client, World]) -> None:
     )
 
 
+@_defect("expand-ignored")
+def test_defect_expand_ignored(defective: tuple[Client, World]) -> None:
+    c, world = defective
+    zaak = c.create(c.url("zaken", "/zaken"), zaak_body(world))
+    for path in ("zaaktype", "nonsense"):
+        for resp in (c.get(zaak["url"], params={"expand": path}),
+                     c.get(c.url("zaken", "/zaken"), params={"expand": path}),
+                     c.post(c.url("zaken", "/zaken/_zoek"),
+                            {"uuid__in": [zaak["uuid"]], "expand": path})):
+            assert resp.status_code == 200, resp.text
+            body = resp.json()
+            assert all("_expand" not in z for z in body.get("results", [body]))
+
+
 @_defect("unknown-query-param-accepted")
 def test_defect_unknown_query_param_accepted(defective: tuple[Client, World]) -> None:
     c, world = defective
