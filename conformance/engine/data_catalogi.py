@@ -24,6 +24,7 @@ from schemathesis.core.parameters import ParameterLocation
 from ..profiles import Profile
 from ..zgw import Factory, consistent_brondatum, fresh_domein
 from .adapters import DataAdapter, date_query_params, negative, path_url
+from .unspecified_body import drop_unfit_fields, is_unspecified
 
 CHILD_TYPES = ("statustype", "roltype", "resultaattype", "eigenschap", "zaakinformatieobjecttype",
                "zaakobjecttype")
@@ -107,6 +108,8 @@ class CatalogiAdapter(DataAdapter):
             case.body, case.media_type = {}, "application/json"
         if not isinstance(case.body, dict):
             return
+        if is_unspecified(case.operation.definition.raw):
+            drop_unfit_fields(case.body, case.operation.schema.raw_schema, resource)
         with self._lock:
             self._adapt_body(resource, action, case)
 
@@ -312,6 +315,10 @@ class CatalogiAdapter(DataAdapter):
         url = path_url(case)
         if method == "POST" and response.status_code in (200, 201) and \
                 not url.endswith("/publish"):
+            with contextlib.suppress(ValueError, AttributeError):
+                self.remember(response.json())
+        if method in ("PUT", "PATCH") and response.status_code == 200 and url in self.owners:
+            # its validity may have moved: a later read asks for a day it is valid on
             with contextlib.suppress(ValueError, AttributeError):
                 self.remember(response.json())
         if method == "POST" and response.status_code == 200 and url.endswith("/publish"):
