@@ -388,6 +388,18 @@ def test_an_overige_definition_and_its_object_must_be_fetchable(
             400, "object", "required")
 
 
+def test_a_zaaktype_retrieve_on_a_day_outside_its_validity_is_not_found(
+        c: Client, world: World) -> None:  # noqa: F811
+    """Catalogi zaaktype_retrieve filters "het zelf" on datumGeldigheid (Open Zaak: 404)."""
+    url = _zaaktype(c, world, "ZT-GELDIG", beginGeldigheid="2024-01-01",
+                    eindeGeldigheid="2024-12-31")
+    for day, status in (("2024-01-01", 200), ("2024-12-31", 200), ("2023-12-31", 404),
+                        ("2025-01-01", 404)):
+        got = c.get(url, params={"datumGeldigheid": day})
+        assert got.status_code == status, (day, got.text)
+    assert c.get(url).status_code == 200  # without the parameter: any day
+
+
 def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # noqa: F811
     """As DRF-based suppliers do: required text "" or whitespace is refused with ``blank``,
     on create and on a partial update; blank optional text is fine."""
