@@ -110,6 +110,8 @@ CATALOGI: Table = {
     "ziot-informatieobjecttype-url": ({"ZTC-OAS-positive"}, set()),
     # Open Zaak 1.30: null refused for text the pinned file makes nullable (catalogus versie)
     "nullable-text-refused": ({"ZTC-OAS-positive"}, set()),
+    # Open Zaak 1.30: the resultaattype filters the pinned file names in snake_case unknown
+    "resultaattype-filters-camel-case": ({"ZTC-OAS-positive"}, set()),
 }
 
 # Grouped like ZAKEN_GROUPS: an edit of a published zaaktype and a ZIOT's form, child types of a
@@ -117,6 +119,8 @@ CATALOGI: Table = {
 CATALOGI_GROUPS: list[tuple[str, ...]] = [
     ("published-zaaktype-editable", "ziot-informatieobjecttype-url"),
     ("child-type-on-published-zaaktype", "overlapping-validity", "nullable-text-refused"),
+    # its own run: the other Open Zaak variants fail the same valid-data rule
+    ("resultaattype-filters-camel-case",),
 ]
 
 # -- drc-1.4 (Documenten) -------------------------------------------------------------------------

@@ -682,6 +682,25 @@ def test_defect_ziot_informatieobjecttype_url(defective: tuple[Client, bool]) ->
     assert iot["url"] in c.get(zaaktype).json()["informatieobjecttypen"]
 
 
+@_with_and_without("resultaattype-filters-camel-case")
+def test_defect_resultaattype_filters_camel_case(defective: tuple[Client, bool]) -> None:
+    c, broken = defective  # noqa: F811
+    snake = {"datum_geldigheid": "2024-06-01", "zaaktype_identificatie": "ZT-ZIOT"}
+    camel = {"datumGeldigheid": "2024-06-01", "zaaktypeIdentificatie": "ZT-ZIOT"}
+    for name, value in snake.items():
+        resp = c.get(c.url("catalogi", "/resultaattypen"), params={name: value})
+        if broken:  # the pinned file's names are unknown to it
+            problem(resp, 400, name, "unknown-parameters")
+        else:
+            assert resp.status_code == 200, resp.text
+    for name, value in camel.items():
+        resp = c.get(c.url("catalogi", "/resultaattypen"), params={name: value})
+        assert resp.status_code == (200 if broken else 400), (name, resp.text)
+    # only the resultaattypen: the other lists keep the pinned file's names
+    assert c.get(c.url("catalogi", "/roltypen"),
+                 params={"datumGeldigheid": "2024-06-01"}).status_code == 200
+
+
 @_with_and_without("errors-as-json")
 def test_defect_errors_as_json(defective: tuple[Client, bool]) -> None:
     c, broken = defective  # noqa: F811
