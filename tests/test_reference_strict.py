@@ -400,6 +400,13 @@ def test_a_zaaktype_retrieve_on_a_day_outside_its_validity_is_not_found(
     assert c.get(url).status_code == 200  # without the parameter: any day
 
 
+def test_a_search_bodys_filters_keep_the_lengths_of_the_list_filters(c: Client) -> None:  # noqa: F811
+    """ZaakZoek gives inpA_nummer no maxLength, GET /zaken's filter of that name 10."""
+    name = "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpA_nummer"
+    assert c.post(c.url("zaken", "/zaken/_zoek"), {name: "1" * 10}).status_code == 200
+    problem(c.post(c.url("zaken", "/zaken/_zoek"), {name: "1" * 11}), 400, name, "max_length")
+
+
 def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # noqa: F811
     """As DRF-based suppliers do: required text "" or whitespace is refused with ``blank``,
     on create and on a partial update; blank optional text is fine."""

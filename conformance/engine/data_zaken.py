@@ -41,6 +41,14 @@ JQ_IDENTITY = "."
 MEDEWERKER = {"identificatie": "conformance", "achternaam": "Harness"}
 
 
+def _list_max_lengths(spec: dict[str, Any]) -> dict[str, int]:
+    """GET /zaken's query parameters that have a maxLength, with it."""
+    listing = spec.get("paths", {}).get("/zaken", {}).get("get", {})
+    return {p["name"]: p["schema"]["maxLength"] for p in listing.get("parameters", [])
+            if isinstance(p, dict) and isinstance(p.get("schema"), dict)
+            and "maxLength" in p["schema"]}
+
+
 @dataclass(kw_only=True)
 class ZakenAdapter(DataAdapter):
     """Rewrites positive Zaken requests; one per contract pass."""
@@ -120,7 +128,7 @@ class ZakenAdapter(DataAdapter):
         # it readOnly, so generated bodies carry it, deep and with overlapping oneOf geometry
         body.pop("_expand", None)
         if action == "_zoek":
-            self._adapt_zoek(body)
+            self._adapt_zoek(body, _list_max_lengths(case.operation.schema.raw_schema))
             return
         for name in DROP_FIELDS.get(resource, ()):
             body.pop(name, None)
@@ -222,10 +230,15 @@ class ZakenAdapter(DataAdapter):
                     self.remember(resp.json())
         return self.owners.get(url)
 
-    def _adapt_zoek(self, body: dict[str, Any]) -> None:
-        """POST /zaken/_zoek: the list filters as a body; filters name what the run made."""
+    def _adapt_zoek(self, body: dict[str, Any], max_lengths: dict[str, int]) -> None:
+        """POST /zaken/_zoek: the list filters as a body; filters name what the run made and
+        keep the lengths GET /zaken gives them (the pinned ZaakZoek gives none; Open Zaak
+        applies the list's: an inpA_nummer is at most 10 characters)."""
         for name in ("zaakgeometrie", "expand", "ordering"):
             body.pop(name, None)  # a geometry, expand paths and orderings the supplier chooses
+        for name, limit in max_lengths.items():
+            if isinstance(body.get(name), str):
+                body[name] = body[name][:limit]
         filters = self.url_filters()
         for name in list(body):
             base = name.split("__", 1)[0]
