@@ -407,6 +407,16 @@ def test_a_search_bodys_filters_keep_the_lengths_of_the_list_filters(c: Client) 
     problem(c.post(c.url("zaken", "/zaken/_zoek"), {name: "1" * 11}), 400, name, "max_length")
 
 
+def test_a_types_validity_ends_on_or_after_it_begins(c: Client, world: World) -> None:  # noqa: F811
+    url = _zaaktype(c, world, "ZT-EINDE", beginGeldigheid="2024-01-01")
+    problem(c.request("PATCH", url, json={"eindeGeldigheid": "2023-12-31"}), 400,
+            "nonFieldErrors", "date-mismatch")  # judged with the stored begin
+    assert c.request("PATCH", url, json={"eindeGeldigheid": "2024-01-01"}).status_code == 200
+    problem(c.post(c.url("catalogi", "/zaaktypen"), {
+        **zaaktype_body(world.catalogus, "ZT-OBJECT"), "beginObject": "2024-01-02",
+        "eindeObject": "2024-01-01"}), 400, "nonFieldErrors", "date-mismatch")
+
+
 def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # noqa: F811
     """As DRF-based suppliers do: required text "" or whitespace is refused with ``blank``,
     on create and on a partial update; blank optional text is fine."""
