@@ -112,12 +112,15 @@ CATALOGI: Table = {
     "nullable-text-refused": ({"ZTC-OAS-positive"}, set()),
     # Open Zaak 1.30: the resultaattype filters the pinned file names in snake_case unknown
     "resultaattype-filters-camel-case": ({"ZTC-OAS-positive"}, set()),
+    # Open Zaak 1.30: 204/201 where the pinned file documents 200 (two deletes, one create)
+    "catalogi-status-codes": ({"ZTC-OAS-status"}, set()),
 }
 
-# Grouped like ZAKEN_GROUPS: an edit of a published zaaktype and a ZIOT's form, child types of a
-# published zaaktype and the validity of a new version, are unrelated mechanisms.
+# Grouped like ZAKEN_GROUPS: an edit of a published zaaktype, a ZIOT's form and success
+# statuses, child types of a published zaaktype and the validity of a new version, are
+# unrelated mechanisms.
 CATALOGI_GROUPS: list[tuple[str, ...]] = [
-    ("published-zaaktype-editable", "ziot-informatieobjecttype-url"),
+    ("published-zaaktype-editable", "ziot-informatieobjecttype-url", "catalogi-status-codes"),
     ("child-type-on-published-zaaktype", "overlapping-validity", "nullable-text-refused"),
     # its own run: the other Open Zaak variants fail the same valid-data rule
     ("resultaattype-filters-camel-case",),

@@ -718,6 +718,26 @@ def test_defect_resultaattype_filters_camel_case(defective: tuple[Client, bool])
                  params={"datumGeldigheid": "2024-06-01"}).status_code == 200
 
 
+@_with_and_without("catalogi-status-codes")
+def test_defect_catalogi_status_codes(defective: tuple[Client, bool]) -> None:
+    c, broken = defective  # noqa: F811
+    cat = c.create(c.url("catalogi", "/catalogussen"), catalogus_body())["url"]
+    zaaktype = c.create(c.url("catalogi", "/zaaktypen"), zaaktype_body(cat, "ZT-STATUS"))["url"]
+    made = c.post(c.url("catalogi", "/informatieobjecttypen"), {
+        "catalogus": cat, "omschrijving": "Notitie", "vertrouwelijkheidaanduiding": "openbaar",
+        "beginGeldigheid": "2024-01-01", "informatieobjectcategorie": "notitie"})
+    assert made.status_code == (201 if broken else 200), made.text
+    assert made.json()["omschrijving"] == "Notitie"
+    for url in (zaaktype, made.json()["url"]):
+        gone = c.request("DELETE", url)
+        assert gone.status_code == (204 if broken else 200), gone.text
+        assert not broken or gone.content == b""
+        assert c.get(url).status_code == 404
+    # other operations keep the statuses of the file (a catalogus: 201)
+    assert c.post(c.url("catalogi", "/catalogussen"),
+                  {**catalogus_body(), "domein": "TWEE"}).status_code == 201
+
+
 @_with_and_without("errors-as-json")
 def test_defect_errors_as_json(defective: tuple[Client, bool]) -> None:
     c, broken = defective  # noqa: F811
