@@ -49,11 +49,12 @@ def certify_web(out_dir: Path, *defects: str) -> RunResult:
 
 
 def certify(profile_id: str, resolver, out_dir: Path, *defects: str,
-            apis: tuple[str, ...] = APIS) -> RunResult:
+            apis: tuple[str, ...] = APIS, progress=None) -> RunResult:
+    """``progress``: what execute reports to (a Progress or a plain callback), if anything."""
     profile = load_profile(profile_id)  # the reference supplier, or the consumer it tests
     with embedded_for(profile, resolver, frozenset(defects), apis) as target:
         return execute(profile, target, RunOptions(seed=SEED, budget="quick", out_dir=out_dir,
-                                                   resolver=resolver))
+                                                   resolver=resolver), progress)
 
 
 def counted(result: RunResult, outcome: str, level: str = "MUST") -> set[str]:

@@ -30,6 +30,7 @@ from . import adapters
 from .applicability import applies
 from .budget import Budget
 from .evidence import evidence
+from .progress import Progress
 from .triage import triage
 
 MAX_EVIDENCE_PER_KEY = 3
@@ -172,8 +173,8 @@ def _operation_ids(spec: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def run_contract(spec: dict[str, Any], settings: ContractSettings,
-                 adapter: Any) -> ContractOutcome:
+def run_contract(spec: dict[str, Any], settings: ContractSettings, adapter: Any,
+                 progress: Progress | None = None) -> ContractOutcome:
     # Hypothesis keeps a constants cache under ./.hypothesis; not in the user's folder
     if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
         hypothesis.configuration.set_hypothesis_home_dir(default_cache_dir().parent / "hypothesis")
@@ -194,6 +195,7 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
     # same; the profile's own reason (execute) replaces this one where it gives one
     outcome.excluded.update({op: NOT_IN_PROFILE for op in labels.values() if op not in wanted})
     collector = _Collector(labels, settings, outcome, adapter)
+    report = _Reporter(progress, collector, len(scope)) if progress is not None else None
     transport = (policy_sessions(settings.limits) if settings.limits is not None
                  else contextlib.nullcontext())
     limits = settings.limits
@@ -211,6 +213,8 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings,
                     outcome.unanswered.append(outcome.errors[-1])
                 elif isinstance(event, events.EngineFinished):
                     outcome.duration_s = event.running_time
+                if report is not None:  # after the collector: its failures count this scenario
+                    report(event)
                 if limits is not None and limits.seconds_left() == 0:
                     outcome.errors.append("the run's time bound passed during the contract "
                                           "pass; it was stopped")
@@ -239,6 +243,31 @@ def _not_sent(methods: frozenset[str] | set[str]) -> dict[str, str]:
             "en": f"not sent: the target's safety policy allows only {allowed}"}
 
 
+class _Reporter:
+    """Tells the run's Progress how far the pass is: per schemathesis phase (examples,
+    coverage, fuzzing: one scenario per operation), the operations done of those in scope;
+    in the stateful phase (links, not operations) only that it runs. Failures as counted."""
+
+    STEPS = frozenset({"examples", "coverage", "fuzzing", "stateful"})
+
+    def __init__(self, progress: Progress, collector: _Collector, total: int) -> None:
+        self.progress, self.collector, self.total = progress, collector, total
+        self.finished: set[str] = set()
+        progress.advance(done=0, total=total)
+
+    def __call__(self, event: Any) -> None:
+        if isinstance(event, events.PhaseStarted) and str(event.phase.name) in self.STEPS:
+            self.finished.clear()
+            step = str(event.phase.name)
+            self.progress.advance(step=step, done=self.total if step == "stateful" else 0)
+        elif isinstance(event, events.ScenarioFinished):
+            done = None
+            if event.label is not None and str(event.phase) != "stateful":
+                self.finished.add(event.label)
+                done = min(len(self.finished), self.total)
+            self.progress.advance(done=done, failures=self.collector.failures)
+
+
 def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
 
@@ -255,6 +284,7 @@ class _Collector:
         self.tallies: dict[tuple[str, str], CheckTally] = defaultdict(CheckTally)
         self.findings: dict[tuple[str, str, str, int], dict[str, Any]] = {}
         self.bsn = settings.limits.policy.mask_bsn if settings.limits else True
+        self.failures = 0  # failed checks so far (triaged: what counts against a requirement)
 
     def _operation(self, rec: Any, case: Any) -> str:
         label = case.operation.label if case is not None else rec.label
@@ -321,10 +351,12 @@ class _Collector:
                   if self._room(tally, verdict.aspect) else None)
         if verdict.kind == "aspect" and verdict.aspect:
             tally.routed_count[verdict.aspect] += 1
+            self.failures += 1
             if record is not None:
                 tally.routed.setdefault(verdict.aspect, []).append(record)
             return
         tally.failures += 1
+        self.failures += 1
         if record is not None:
             tally.evidence.append(record)
 

@@ -35,6 +35,7 @@ from .attribute import attribute
 from .budget import budget as budget_preset
 from .contract import ContractOutcome, ContractSettings, run_contract
 from .prepare import Preparation, prepare
+from .progress import Progress
 from .suites import SuiteOutcome, run_suites
 
 
@@ -54,11 +55,17 @@ def _now() -> str:
 
 
 def execute(profile: Profile, target: Target, options: RunOptions,
-            progress: Callable[[str], None] = lambda _msg: None) -> RunResult:
+            progress: Progress | Callable[[str], None] | None = None) -> RunResult:
+    """``progress``: a Progress (phases, operations and tests done, requests, failures) or
+    a plain callback that gets each phase's message."""
+    progress = Progress.of(progress)
     if profile.web is not None:  # web pages in a browser, not an API: conformance.web
         from ..web.run import execute_web
 
-        return execute_web(profile, target, options, progress)
+        try:
+            return execute_web(profile, target, options, progress.phase)
+        finally:
+            progress.finish()
     started_at, t0 = _now(), time.monotonic()
     missing = [s.api for s in profile.tested_standards() if s.api not in target.apis]
     if missing:
@@ -72,6 +79,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     policy = target.safety.with_insecure(options.insecure)
     limits = Limits.for_policy(target.origins(), policy, options.timeout_s, target.secrets())
     limits.max_response_bytes = min(limits.max_response_bytes, options.max_response_bytes)
+    progress.count_requests(lambda: limits.requests_sent)
     clients = {api: ApiClient(url, limits, tokens,
                               default_headers=default_headers(api))
                for api, url in target.apis.items()}
@@ -86,16 +94,16 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     published: dict[str, dict[str, Any]] = {}
     cleanup_report: list[dict[str, Any]] = []
     try:
-        progress("checking that the target answers")
+        progress.phase("checking that the target answers")
         stage_error = _unreachable(clients)
         for std in profile.tested_standards():
             if std.from_target and stage_error is None:
-                progress(f"reading the OpenAPI document {target.apis[std.api]}/openapi.json")
+                progress.phase(f"reading the OpenAPI document {target.apis[std.api]}/openapi.json")
                 published[std.api] = _published_spec(clients[std.api], notes)
                 if published[std.api].get("spec") is not None:
                     specs[std.api] = published[std.api]["spec"]
         if stage_error is None:
-            progress("preparing test data on the target")
+            progress.phase("preparing test data on the target")
             t = time.monotonic()
             prep = prepare(profile, clients, options.seed, specs,
                            notifications=target.notifications, options=target.options,
@@ -108,10 +116,11 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                     continue
                 if prep.error is not None:
                     break
-                progress(f"contract pass over {api} (schemathesis, budget {options.budget})")
+                progress.phase(f"contract pass over {api} (schemathesis, budget "
+                               f"{options.budget})", unit="operations")
                 t = time.monotonic()
                 contract[api] = _contract(profile, target, api, spec, checks, options, tokens,
-                                          prep, limits)
+                                          prep, limits, progress)
                 timings[f"contract:{api}"] = round(time.monotonic() - t, 3)
             refs = sorted({chk.ref for r in profile.requirements for chk in r.checks
                            if hasattr(chk, "ref")})
@@ -120,18 +129,20 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                 suites = SuiteOutcome({}, [f"not run: the run's time bound of "
                                            f"{policy.run_timeout_s:g} s had passed"], 0.0, None)
             elif refs:
-                progress(f"business-rule suites ({len(refs)} tests)")
+                progress.phase(f"business-rule suites ({len(refs)} tests)", unit="tests",
+                               total=len(refs))
                 suites = run_suites(refs, _suite_context(profile, target, options, prep, limits),
                                     target.auth.secret, options.out_dir / ".work",
                                     options.out_dir / "report.html",
                                     f"{profile.id} — {target.supplier.name}",
                                     **({} if left is None else {"timeout_s": left + 30}),
                                     client_secrets={c.name: c.secret
-                                                    for c in target.auth.clients})
+                                                    for c in target.auth.clients},
+                                    progress=progress)
                 timings["suites"] = round(suites.duration_s, 3)
     finally:
         if prep.factory is not None:
-            progress("removing the test data the run created")
+            progress.phase("removing the test data the run created")
             t = time.monotonic()
             # removing what the run made is not cut short by the run's time bound or budget
             limits.deadline, limits.request_budget, limits.consecutive_failures = None, None, 0
@@ -143,6 +154,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             close()
         for client in clients.values():
             client.close()
+        progress.finish()
     notes.extend(prep.notes)
     if prep.error:
         notes.append(f"preparation failed: {prep.error}")
@@ -268,7 +280,7 @@ def _unreachable(clients: dict[str, ApiClient]) -> str | None:
 
 def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
               checks: set[str], options: RunOptions, tokens: TokenSource,
-              prep: Preparation, limits: Limits) -> ContractOutcome:
+              prep: Preparation, limits: Limits, progress: Progress) -> ContractOutcome:
     standard = profile.standards[api]
     settings = ContractSettings(
         api=api, base_url=target.apis[api], operations=standard.operations or [], checks=checks,
@@ -278,7 +290,7 @@ def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
         secrets=[*target.secrets(), *tokens.secrets()], request_timeout_s=options.timeout_s,
         limits=limits,
     )
-    outcome = run_contract(spec, settings, prep.adapters.get(api))
+    outcome = run_contract(spec, settings, prep.adapters.get(api), progress)
     outcome.excluded.update(standard.excluded)  # the profile's reason, Dutch and English
     return outcome
 

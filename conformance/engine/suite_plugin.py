@@ -43,6 +43,7 @@ from .webhook import CallbackSettings, WebhookReceiver
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
 CLIENT_SECRETS_ENV = "CONFORMANCE_RUN_CLIENT_SECRETS"  # JSON: client name -> secret
 CLEANUP_FILE = "suite-cleanup.json"  # beside the results file: what the tests made, removed?
+PROGRESS_FILE = "suite-progress.json"  # beside it too: tests done so far, for the parent
 _CLEANUP: list[dict[str, Any]] = []
 
 
@@ -89,11 +90,27 @@ class _Recorder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.records: dict[str, dict[str, Any]] = {}
+        self.total = 0
+        self.limits: Limits | None = None  # the session's, once a test has used it
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)
+
+    def pytest_runtest_logfinish(self) -> None:
+        """After each test (teardown included): how far the suites are, for the parent's
+        progress view; replaced whole, so the parent never reads half a file."""
+        failed = sum(r["outcome"] == "failed" for r in self.records.values())
+        requests = self.limits.requests_sent if self.limits is not None else 0
+        tmp = self.path.with_name(PROGRESS_FILE + ".tmp")
+        tmp.write_text(json.dumps({"done": len(self.records), "total": self.total,
+                                   "failed": failed, "requests": requests}), encoding="utf-8")
+        os.replace(tmp, self.path.with_name(PROGRESS_FILE))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
         outcome = yield
         report = outcome.get_result()
+        self.limits = self.limits or getattr(item, "funcargs", {}).get("_limits")
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             self.records[item.nodeid] = self._record(item, call, report)
 

@@ -15,13 +15,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .suite_plugin import CLEANUP_FILE, CLIENT_SECRETS_ENV, SECRET_ENV
+from .progress import Progress
+from .suite_plugin import CLEANUP_FILE, CLIENT_SECRETS_ENV, PROGRESS_FILE, SECRET_ENV
 
 SUITE_TIMEOUT_S = 1800
+POLL_S = 0.5  # how often the parent reads the child's progress file
 
 
 @dataclass
@@ -42,8 +45,10 @@ def _module_file(module: str) -> str:
 
 def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, work_dir: Path,
                report_html: Path | None, title: str, timeout_s: float = SUITE_TIMEOUT_S,
-               client_secrets: dict[str, str] | None = None) -> SuiteOutcome:
-    """Run the named tests (``module:function``); one record list per ref."""
+               client_secrets: dict[str, str] | None = None,
+               progress: Progress | None = None) -> SuiteOutcome:
+    """Run the named tests (``module:function``); one record list per ref. ``progress``
+    hears the tests done, failed and the requests the child sent, as the child reports them."""
     started = time.monotonic()
     if not refs:
         return SuiteOutcome({}, [], 0.0, None)
@@ -75,17 +80,19 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     if secret:
         env[SECRET_ENV] = secret
     errors: list[str] = []
-    try:
-        # cwd: not the caller's folder, whose own copy of `conformance` (a checkout) would
-        # shadow the installed package the suite files are collected from
-        proc = subprocess.run(args + node_ids, env=env, capture_output=True, text=True,
-                              timeout=timeout_s, check=False, cwd=work_dir)
-        if proc.returncode not in (0, 1):
-            tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
-            errors.append(f"suite run ended with pytest exit code {proc.returncode}: "
-                          + " | ".join(tail))
-    except subprocess.TimeoutExpired:
+    child = _ChildProgress(work_dir / PROGRESS_FILE, progress)
+    # cwd: not the caller's folder, whose own copy of `conformance` (a checkout) would
+    # shadow the installed package the suite files are collected from
+    with subprocess.Popen(args + node_ids, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, cwd=work_dir) as proc:
+        output = _wait(proc, timeout_s, child.read)
+    if output is None:
         errors.append(f"the suites did not finish within {timeout_s:.0f} s and were stopped")
+    child.read()
+    if output is not None and proc.returncode not in (0, 1):
+        tail = "".join(output).strip().splitlines()[-5:]
+        errors.append(f"suite run ended with pytest exit code {proc.returncode}: "
+                      + " | ".join(tail))
     records: dict[str, list[dict[str, Any]]] = {}
     if res_file.exists():
         for record in json.loads(res_file.read_text(encoding="utf-8")):
@@ -96,3 +103,48 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     shutil.rmtree(work_dir, ignore_errors=True)
     return SuiteOutcome(records, errors, time.monotonic() - started,
                         report_html if report_html and report_html.exists() else None, cleanup)
+
+
+def _wait(proc: subprocess.Popen[str], timeout_s: float,
+          tick: Callable[[], None]) -> tuple[str, str] | None:
+    """The child's (stdout, stderr) once it ends, calling ``tick`` every POLL_S meanwhile;
+    None when it outlived ``timeout_s`` and was killed."""
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                return proc.communicate(
+                    timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:  # nothing is lost: the next call reads on
+                tick()
+                if time.monotonic() >= deadline:
+                    proc.kill()
+                    proc.communicate()
+                    return None
+    except BaseException:  # e.g. Ctrl-C: no suite child outlives the run (as subprocess.run)
+        proc.kill()
+        raise
+
+
+class _ChildProgress:
+    """Hands what the child wrote to its progress file (suite_plugin) on to the run's
+    Progress: tests done of the total, failed tests, and its requests (the child has
+    Limits of its own, so they are counted here, not in the run's)."""
+
+    def __init__(self, path: Path, progress: Progress | None) -> None:
+        self.path, self.progress = path, progress
+        self.requests = 0
+        path.unlink(missing_ok=True)  # never a figure of an earlier run
+        if progress is not None:
+            progress.count_requests(lambda: self.requests)
+
+    def read(self) -> None:
+        if self.progress is None or not self.path.exists():
+            return
+        try:
+            state = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self.requests = state["requests"]
+        self.progress.advance(done=state["done"], total=state["total"] or None,
+                              failures=state["failed"])
