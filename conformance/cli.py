@@ -16,14 +16,19 @@ import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .engine.budget import BUDGETS
 from .errors import EXIT_USAGE, ConformanceError, UsageError
-from .profiles import builtin_profile_ids, load_profile, load_profile_file
-from .results import EXIT_CODES
+from .profiles import Profile, builtin_profile_ids, load_profile, load_profile_file
+from .results import EXIT_CODES, RunResult
 from .specs import SpecResolver
 from .targets import Target, load_target_file, target_from_page, target_from_url
+
+if TYPE_CHECKING:
+    from .engine.execute import RunOptions
+    from .engine.progress import Progress
 
 DEFAULT_PROFILE = "zrc-1.5"
 
@@ -87,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-bsn-masking", action="store_true", help="keep values that pass the "
                      "BSN 11-test in the evidence (masked by default; printed on the "
                      "certificate)")
+    run.add_argument("--quiet", action="store_true", help="print only errors and warnings "
+                     "and the final summary (no progress, no phase lines)")
     run.set_defaults(func=_cmd_run)
 
     serve = sub.add_parser("serve-reference", help="serve the reference supplier on 127.0.0.1")
@@ -197,8 +204,8 @@ def _apply_no_bsn_masking(target: Target, keep_bsns: bool) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .engine.execute import RunOptions, execute
-    from .reference import embedded_for
+    from .engine.execute import RunOptions
+    from .progress_view import progress_view
     from .report.artefacts import write_artefacts
     from .waivers import WaiverError, apply_waivers, load_waivers
 
@@ -225,39 +232,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--defect only applies to the embedded reference supplier "
                          "(leave out --target)")
 
-    def progress(msg: str) -> None:
-        print(f"… {msg}", file=sys.stderr, flush=True)
-
-    if args.target:
-        if not args.target.startswith(("http://", "https://")):
-            target = load_target_file(Path(args.target))
-        elif profile.web is not None:  # one page, in a browser
-            target = target_from_page(args.target)
-        else:
-            target = target_from_url(args.target, profile.tested_standards()[0].api,
-                                     client_id=args.client_id)
-        _apply_no_bsn_masking(target, args.no_bsn_masking)
-        if target.safety.insecure_tls and not args.insecure:
-            warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
-                          "is NOT verified; the results and the certificate say so", stacklevel=1)
-        result = execute(profile, target, options, progress)
-    elif profile.web is not None:
-        from .web.reference import embedded_web_target, web_defects
-
-        _check_defects(args.defect, web_defects(), " --web")
-        print("starting the embedded reference web application", file=sys.stderr)
-        with embedded_web_target(frozenset(args.defect)) as target:
-            _apply_no_bsn_masking(target, args.no_bsn_masking)
-            result = execute(profile, target, options, progress)
-    else:
-        from .reference import defects_for, tests_a_consumer
-
-        _check_defects(args.defect, defects_for(profile),
-                       " --consumer" if tests_a_consumer(profile) else "")
-        print(f"starting the embedded reference (seed {seed})", file=sys.stderr)
-        with embedded_for(profile, options.resolver, frozenset(args.defect)) as target:
-            _apply_no_bsn_masking(target, args.no_bsn_masking)
-            result = execute(profile, target, options, progress)
+    with progress_view(sys.stderr, quiet=args.quiet) as progress:
+        target, result = _execute(profile, options, args, progress)
     if waivers:
         from datetime import date
 
@@ -271,6 +247,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
                             register_url=args.register_url)
     _print_summary(result, paths)
     return EXIT_CODES[result.verdict]
+
+
+def _execute(profile: Profile, options: RunOptions, args: argparse.Namespace,
+             progress: Progress) -> tuple[Target, RunResult]:
+    """The run itself: against the target given, or an embedded reference started for it."""
+    from .engine.execute import execute
+    from .reference import embedded_for
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr)
+
+    if args.target:
+        if not args.target.startswith(("http://", "https://")):
+            target = load_target_file(Path(args.target))
+        elif profile.web is not None:  # one page, in a browser
+            target = target_from_page(args.target)
+        else:
+            target = target_from_url(args.target, profile.tested_standards()[0].api,
+                                     client_id=args.client_id)
+        _apply_no_bsn_masking(target, args.no_bsn_masking)
+        if target.safety.insecure_tls and not args.insecure:
+            warnings.warn(f"{target.source}: tls.insecure is set: the target's TLS certificate "
+                          "is NOT verified; the results and the certificate say so", stacklevel=1)
+        return target, execute(profile, target, options, progress)
+    if profile.web is not None:
+        from .web.reference import embedded_web_target, web_defects
+
+        _check_defects(args.defect, web_defects(), " --web")
+        say("starting the embedded reference web application")
+        with embedded_web_target(frozenset(args.defect)) as target:
+            _apply_no_bsn_masking(target, args.no_bsn_masking)
+            return target, execute(profile, target, options, progress)
+    from .reference import defects_for, tests_a_consumer
+
+    _check_defects(args.defect, defects_for(profile),
+                   " --consumer" if tests_a_consumer(profile) else "")
+    say(f"starting the embedded reference (seed {options.seed})")
+    with embedded_for(profile, options.resolver, frozenset(args.defect)) as target:
+        _apply_no_bsn_masking(target, args.no_bsn_masking)
+        return target, execute(profile, target, options, progress)
 
 
 def _latency_ms(text: str) -> int:

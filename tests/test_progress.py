@@ -1,13 +1,25 @@
-"""The run's progress channel (conformance/engine/progress.py)."""
+"""The run's progress channel (conformance/engine/progress.py) and how `conformance run`
+shows it (conformance/progress_view.py): live on a terminal, plain lines elsewhere, nothing
+with --quiet."""
 
 from __future__ import annotations
 
+import io
+import re
+import socket
+
 import pytest
+from conftest import run_cli
+from rich.console import Console
 from runs import certify
 
 from conformance.engine.progress import Progress
+from conformance.progress_view import LiveView, progress_view
 
 CONTRACT = "contract pass over autorisaties (schemathesis, budget quick)"
+SUMMARY = re.compile(r"^✓ (.+): (\d+) (operations|tests), (\d+) requests, (\d+) failures, "
+                     r"[\d.]+ s$", re.M)
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -96,3 +108,63 @@ def test_a_broken_view_never_stops_a_run():
         progress.phase("one")
     progress.phase("two")  # the view is dropped, the run goes on
     assert progress.message == "two"
+
+
+def test_the_live_view_shows_the_figures():
+    clock, sent = FakeClock(), [0]
+    progress = Progress(clock=clock)
+    progress.count_requests(lambda: sent[0])
+    progress.phase("contract pass over zaken (schemathesis, budget standard)",
+                   unit="operations")
+    progress.advance(total=49, step="fuzzing")
+    sent[0], clock.now = 1290, clock.now + 72
+    progress.advance(done=12, failures=3)
+    console = Console(force_terminal=True, file=io.StringIO(), width=120)
+    console.print(LiveView(progress))
+    out = console.file.getvalue()
+    assert "\x1b[" in out  # drawn for a terminal
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "contract pass over zaken (schemathesis, budget standard) · fuzzing" in text
+    assert "operations 12/49" in text
+    assert "requests 1290 · 17.9/s · failures 3 · elapsed 1:12" in text
+
+
+def test_the_terminal_view_keeps_a_line_per_finished_phase():
+    console = Console(force_terminal=True, file=io.StringIO(), width=120)
+    with progress_view(io.StringIO(), console=console) as progress:
+        progress.phase("checking that the target answers")
+        progress.phase("contract pass over zaken", unit="operations", total=2)
+        progress.advance(done=2, failures=1)
+        progress.finish()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue())
+    assert "✓ checking that the target answers (" in text
+    assert "✓ contract pass over zaken: 2 operations, 0 requests, 1 failures, " in text
+
+
+def test_the_cli_off_a_terminal_prints_plain_lines(tmp_path):
+    res = run_cli("run", "--profile", "ac-1.0", "--budget", "quick", "--seed", "7",
+                  "--out", str(tmp_path / "run"))
+    assert res.code == 0, res.stdout + res.stderr
+    assert "\x1b" not in res.stderr + res.stdout  # no rich control codes in a pipe
+    assert f"… {CONTRACT}\n" in res.stderr
+    assert "… business-rule suites (11 tests)\n" in res.stderr
+    summaries = {m[0]: m[1:] for m in SUMMARY.findall(res.stderr)}
+    assert set(summaries) == {CONTRACT, "business-rule suites (11 tests)"}
+    assert summaries[CONTRACT][:2] == ("3", "operations")
+    assert summaries["business-rule suites (11 tests)"][:2] == ("11", "tests")
+    assert all(int(s[2]) > 0 and s[3] == "0" for s in summaries.values())  # clean: 0 failures
+    assert "verdict: CONFORMANT" in res.stdout  # the final summary as before
+
+
+def test_quiet_prints_no_phase_lines(tmp_path):
+    """An unreachable target ends the run in a second; without --quiet it prints its phase."""
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/autorisaties/api/v1"
+    args = ("run", "--profile", "ac-1.0", "--target", url, "--seed", "7")
+    loud = run_cli(*args, "--out", str(tmp_path / "loud"))
+    assert "… checking that the target answers" in loud.stderr
+    quiet = run_cli(*args, "--out", str(tmp_path / "quiet"), "--quiet")
+    assert quiet.code == loud.code == 3, quiet.stdout + quiet.stderr
+    assert "…" not in quiet.stderr and "✓" not in quiet.stderr, quiet.stderr
+    assert "verdict: INCOMPLETE" in quiet.stdout  # the final summary still comes
