@@ -30,9 +30,16 @@ def _stamp(minutes_ago: int) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
 
 
-def _urls(client: ApiClient, params: dict[str, Any], what: str) -> list[Any]:
-    items, _ = list_urls(client, "zaken", params, what)
-    return [i.get("url") for i in items]
+def _urls(client: ApiClient, params: dict[str, Any], what: str, wanted: str | None = None
+          ) -> list[Any]:
+    """The zaken the list shows; ``wanted`` missing from a list longer than the pages read
+    is undecided, not a failure (the rule's zaaktypen are the test's own, so it is short)."""
+    items, ended = list_urls(client, "zaken", params, what)
+    urls = [i.get("url") for i in items]
+    if wanted is not None and wanted not in urls and not ended:
+        raise RuntimeError(f"{what}: {wanted} is not on the first {len(urls)} results and the "
+                           "list goes on; whether it is listed cannot be decided")
+    return urls
 
 
 def _closed_zaak(factory: Factory, zaken: ApiClient, types: ZaaktypeSet) -> dict[str, Any]:
@@ -50,18 +57,19 @@ def _closed_zaak(factory: Factory, zaken: ApiClient, types: ZaaktypeSet) -> dict
 # --- zrc-006 ------------------------------------------------------------------------------
 
 
-def test_zrc_006_zaaktype_scope(zaken: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet,
+def test_zrc_006_zaaktype_scope(zaken: ApiClient, factory: Factory,
                                 autorisaties: Autorisaties) -> None:
     """A client with zaken.lezen for one zaaktype sees and reads only zaken of that type,
     and lists only their data (statussen, zaakinformatieobjecten)."""
     autorisaties.require_client()
-    other_set = factory.zaaktype_set()
-    own_type, other_type = zaaktype_set.zaaktype, other_set.zaaktype
+    # both zaaktypen the test's own: the run's zaaktype may hold hundreds of zaken by now
+    own_set, other_set = factory.zaaktype_set(), factory.zaaktype_set()
+    own_type, other_type = own_set.zaaktype, other_set.zaaktype
     own = factory.zaak(own_type)
     other = factory.zaak(other_type)
     restricted = autorisaties.grant([zrc(own_type, ["zaken.lezen"])])["zaken"]
     what = "zrc-006: GET /zaken as a client with zaken.lezen for one zaaktype only"
-    seen = _urls(restricted, {"zaaktype": own_type}, f"{what} (its own zaaktype)")
+    seen = _urls(restricted, {"zaaktype": own_type}, f"{what} (its own zaaktype)", own["url"])
     assert own["url"] in seen, (
         f"{what}: the zaak {own['url']} of the allowed zaaktype must be listed, got {seen}")
     hidden = _urls(restricted, {"zaaktype": other_type}, f"{what} (another zaaktype)")
@@ -77,7 +85,7 @@ def test_zrc_006_zaaktype_scope(zaken: ApiClient, factory: Factory, zaaktype_set
     detail = restricted.get(other["url"])
     expect_status(detail, REFUSED, f"{what}: reading a zaak of another zaaktype")
     expect_status(restricted.get(own["url"]), 200, f"{what}: reading a zaak of its zaaktype")
-    _zaak_data_filtered(factory, restricted, own, other, zaaktype_set, other_set)
+    _zaak_data_filtered(factory, restricted, own, other, own_set, other_set)
 
 
 def _zaak_data_filtered(factory: Factory, restricted: ApiClient, own: dict[str, Any],
@@ -107,17 +115,16 @@ def _zaak_data(client: ApiClient, path: str, zaak: str, what: str) -> list[Any]:
 
 
 def test_zrc_006_vertrouwelijkheid_scope(zaken: ApiClient, factory: Factory,
-                                         zaaktype_set: ZaaktypeSet,
                                          autorisaties: Autorisaties) -> None:
     """A client allowed up to 'openbaar' does not see or read a 'geheim' zaak of its type."""
     autorisaties.require_client()
-    zt = zaaktype_set.zaaktype
+    zt = factory.zaaktype_set().zaaktype  # the test's own: a short list
     public = factory.zaak(zt, vertrouwelijkheidaanduiding="openbaar")
     secret = factory.zaak(zt, vertrouwelijkheidaanduiding="geheim")
     restricted = autorisaties.grant([zrc(zt, ["zaken.lezen"], level="openbaar")])["zaken"]
     what = ("zrc-006: GET /zaken as a client with zaken.lezen up to "
             "maxVertrouwelijkheidaanduiding 'openbaar'")
-    seen = _urls(restricted, {"zaaktype": zt}, what)
+    seen = _urls(restricted, {"zaaktype": zt}, what, public["url"])
     assert public["url"] in seen, f"{what}: the openbaar zaak {public['url']} must be listed"
     assert secret["url"] not in seen, (
         f"{what}: the geheim zaak {secret['url']} must be filtered out at the source, but it "
