@@ -327,6 +327,40 @@ def test_an_eigenschaps_lengte_follows_its_formaat_and_its_naam_is_unique(
                 "specificatie.lengte", "invalid")
         assert c.post(url, body(formaat, formaat, good)).status_code == 201, formaat
     problem(c.post(url, body("tekst", "tekst", "20")), 400, "naam", "unique")
+    # kardinaliteit a whole number above 0 or N; groep letters, digits, _ and spaces
+    for naam, specificatie, field in (("k0", {"kardinaliteit": "0"}, "kardinaliteit"),
+                                      ("kx", {"kardinaliteit": "F86"}, "kardinaliteit"),
+                                      ("gx", {"groep": "a-b"}, "groep")):
+        made = body(naam, "tekst", "20")
+        made["specificatie"].update(specificatie)
+        problem(c.post(url, made), 400, f"specificatie.{field}", "invalid")
+    fine = body("kn", "tekst", "20")
+    fine["specificatie"].update({"kardinaliteit": "N", "groep": "Groep_1 a"})
+    assert c.post(url, fine).status_code == 201
+
+
+def test_a_referentieproces_link_is_a_web_address(c: Client, world: World) -> None:  # noqa: F811
+    """format uri takes "a:b"; a supplier's URL field (Open Zaak) wants a web address."""
+    for link, status in (("a:b", 400), ("http://0", 400),
+                         ("https://processen.example.nl/p1", 201)):
+        resp = c.post(c.url("catalogi", "/zaaktypen"), {
+            **zaaktype_body(world.catalogus, f"ZT-LINK-{status}"),
+            "referentieproces": {"naam": "Proces", "link": link}})
+        if status == 400:
+            problem(resp, 400, "referentieproces.link", "invalid")
+        else:
+            assert resp.status_code == 201, resp.text
+
+
+def test_besluittypen_filtered_on_informatieobjecttypen_take_its_url(
+        c: Client, world: World) -> None:  # noqa: F811
+    """Typed as a plain string in Catalogi 1.3.1; its value is an informatieobjecttype's URL."""
+    url = c.url("catalogi", "/besluittypen")
+    problem(c.get(url, params={"informatieobjecttypen": "brief"}), 400,
+            "informatieobjecttypen", "invalid")
+    iot = c.get(c.url("catalogi", "/informatieobjecttypen"), params={"status": "alles"}
+                ).json()["results"][0]["url"]
+    assert c.get(url, params={"informatieobjecttypen": iot}).status_code == 200
 
 
 def test_deelzaaktypen_are_zaaktypen_of_the_same_catalogus(c: Client, world: World) -> None:  # noqa: F811

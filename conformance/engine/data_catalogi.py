@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +73,9 @@ class CatalogiAdapter(DataAdapter):
 
     def url_filters(self) -> dict[str, str]:
         return {"catalogus": self.catalogus, "zaaktype": self.concept_zaaktype,
-                "informatieobjecttype": self.informatieobjecttype["url"]}
+                "informatieobjecttype": self.informatieobjecttype["url"],
+                # typed as a plain string, but the URL of an informatieobjecttype
+                "informatieobjecttypen": self.informatieobjecttype["url"]}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
@@ -234,6 +237,10 @@ class CatalogiAdapter(DataAdapter):
                         f"CONF-{self.factory.tag()}"
                 if body.get("verlengingMogelijk") and not body.get("verlengingstermijn"):
                     body["verlengingstermijn"] = "P30D"
+                proces = body.get("referentieproces")
+                if isinstance(proces, dict) and proces.get("link"):
+                    # format uri, which "a:b" is; a supplier's URL field wants a web address
+                    proces["link"] = f"https://referentieprocessen.example.nl/{self.factory.tag()}"
                 procestype = self.factory.lists.procestype  # the supplier's Selectielijst
                 if procestype and ("selectielijstProcestype" in body or not partial):
                     body["selectielijstProcestype"] = procestype
@@ -265,8 +272,13 @@ class CatalogiAdapter(DataAdapter):
             if "naam" in body or not partial:  # unique per zaaktype, at most 20 characters
                 body["naam"] = f"{str(body.get('naam') or 'e')[:9]}{self.factory.tag()}"
             spec = body.get("specificatie")
-            if isinstance(spec, dict) and spec.get("formaat") in LENGTE:
-                spec["lengte"] = LENGTE[spec["formaat"]]
+            if isinstance(spec, dict):  # ImZTC's domains (Open Zaak checks them)
+                if spec.get("formaat") in LENGTE:
+                    spec["lengte"] = LENGTE[spec["formaat"]]
+                if "kardinaliteit" in spec:  # a whole number above 0, or N (unlimited)
+                    spec["kardinaliteit"] = self.rng.choice(("1", "2", "N"))
+                if isinstance(spec.get("groep"), str):  # letters, digits, _ and spaces
+                    spec["groep"] = re.sub(r"[^A-Za-z0-9 _]", "", spec["groep"])
         elif resource == "zaakobjecttype":
             if "catalogus" in body or not partial:
                 body["catalogus"] = self.catalogus
