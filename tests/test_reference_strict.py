@@ -451,6 +451,24 @@ def test_a_types_validity_ends_on_or_after_it_begins(c: Client, world: World) ->
         "eindeObject": "2024-01-01"}), 400, "nonFieldErrors", "date-mismatch")
 
 
+def test_a_ziot_update_that_leaves_its_informatieobjecttype_alone_stands(
+        c: Client, world: World) -> None:  # noqa: F811
+    """The relation is made once (a foreign key in Open Zaak): renaming the
+    informatieobjecttype afterwards does not make an unrelated update of it fail."""
+    zaaktype = _zaaktype(c, world, "ZT-ZIOT-FK")
+    iot = c.create(c.url("catalogi", "/informatieobjecttypen"), {
+        "catalogus": world.catalogus, "omschrijving": "Voor", "beginGeldigheid": "2024-01-01",
+        "vertrouwelijkheidaanduiding": "openbaar", "informatieobjectcategorie": "brief"},
+        status=200)
+    ziot = c.create(c.url("catalogi", "/zaaktype-informatieobjecttypen"), {
+        "zaaktype": zaaktype, "informatieobjecttype": "Voor", "volgnummer": 1,
+        "richting": "inkomend"})
+    assert c.request("PATCH", iot["url"], json={"omschrijving": "Na"}).status_code == 200
+    assert c.request("PATCH", ziot["url"], json={"volgnummer": 2}).status_code == 200
+    problem(c.request("PATCH", ziot["url"], json={"informatieobjecttype": "Weg"}), 400,
+            "informatieobjecttype", "does-not-exist")
+
+
 def test_required_text_must_not_be_blank(c: Client, world: World) -> None:  # noqa: F811
     """As DRF-based suppliers do: required text "" or whitespace is refused with ``blank``,
     on create and on a partial update; blank optional text is fine."""
