@@ -352,15 +352,18 @@ def test_a_referentieproces_link_is_a_web_address(c: Client, world: World) -> No
             assert resp.status_code == 201, resp.text
 
 
-def test_besluittypen_filtered_on_informatieobjecttypen_take_its_url(
+def test_catalogi_filters_typed_as_text_take_a_url(
         c: Client, world: World) -> None:  # noqa: F811
-    """Typed as a plain string in Catalogi 1.3.1; its value is an informatieobjecttype's URL."""
+    """Typed as plain strings in Catalogi 1.3.1; their values are an informatieobjecttype's
+    or a zaaktype's URL."""
     url = c.url("catalogi", "/besluittypen")
-    problem(c.get(url, params={"informatieobjecttypen": "brief"}), 400,
-            "informatieobjecttypen", "invalid")
     iot = c.get(c.url("catalogi", "/informatieobjecttypen"), params={"status": "alles"}
                 ).json()["results"][0]["url"]
-    assert c.get(url, params={"informatieobjecttypen": iot}).status_code == 200
+    for name, good in (("informatieobjecttypen", iot), ("zaaktypen", world.zaaktype)):
+        problem(c.get(url, params={name: "brief"}), 400, name, "invalid")
+        assert c.get(url, params={name: good}).status_code == 200, name
+    problem(c.get(c.url("catalogi", "/resultaattypen"), params={"zaaktype": "brief"}), 400,
+            "zaaktype", "invalid")
 
 
 def test_deelzaaktypen_are_zaaktypen_of_the_same_catalogus(c: Client, world: World) -> None:  # noqa: F811

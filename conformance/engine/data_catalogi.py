@@ -74,8 +74,9 @@ class CatalogiAdapter(DataAdapter):
     def url_filters(self) -> dict[str, str]:
         return {"catalogus": self.catalogus, "zaaktype": self.concept_zaaktype,
                 "informatieobjecttype": self.informatieobjecttype["url"],
-                # typed as a plain string, but the URL of an informatieobjecttype
-                "informatieobjecttypen": self.informatieobjecttype["url"]}
+                # typed as plain strings, but the URL of an informatieobjecttype, a zaaktype
+                "informatieobjecttypen": self.informatieobjecttype["url"],
+                "zaaktypen": self.concept_zaaktype}
 
     def adapt(self, case: Any) -> None:
         operation_id = case.operation.definition.raw.get("operationId", "")
