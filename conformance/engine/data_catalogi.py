@@ -136,12 +136,35 @@ class CatalogiAdapter(DataAdapter):
         of the same kind instead.
         """
         url = path_url(case)
-        zaaktype = (self.owners.get(url) or {}).get("zaaktype")
-        if url in self.frozen or zaaktype in self.frozen or (
-                action == "destroy" and url == self.concept_zaaktype):
+        if self._published(url) or (action == "destroy" and url == self.concept_zaaktype):
             fresh = self._fresh(resource)
             if fresh:
                 case.path_parameters["uuid"] = fresh.rstrip("/").rsplit("/", 1)[-1]
+
+    def _published(self, url: str) -> bool:
+        """A published type, or a child type of a published zaaktype: as seen in this pass,
+        else as the target holds it (read once: e.g. the prepared zaaktype's own children)."""
+        if url in self.frozen:
+            return True
+        known = self._current(url)
+        if known is None:
+            return False
+        if known.get("concept") is False:
+            return True
+        zaaktype = known.get("zaaktype")
+        if not isinstance(zaaktype, str) or not zaaktype:
+            return False
+        parent = zaaktype in self.frozen or self._current(zaaktype)
+        return parent is True or (isinstance(parent, dict) and parent.get("concept") is False)
+
+    def _current(self, url: str) -> dict[str, Any] | None:
+        """What the target holds for a Catalogi object (remembered, else read and kept)."""
+        if url not in self.owners and self.factory.catalogi is not None:
+            resp = self.factory.catalogi.get(url)
+            if resp.status_code == 200:
+                with contextlib.suppress(ValueError):
+                    self.remember(resp.json())
+        return self.owners.get(url)
 
     def _fresh(self, resource: str) -> str | None:
         """A new concept object of this kind (under the prepared concept zaaktype)."""
