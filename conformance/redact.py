@@ -157,9 +157,15 @@ def _variants(secret: str) -> tuple[str, ...]:
 
 def _known(secrets: Iterable[str]) -> tuple[list[str], list[str]]:
     """(forms to mask everywhere, forms to mask only as a credential), longest first."""
-    seen = [s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH]
-    strong = {form for s in seen if not isinstance(s, CredentialOnly) for form in _variants(s)}
-    weak = {form for s in seen if isinstance(s, CredentialOnly) for form in _variants(s)}
+    return _known_forms(tuple((s, isinstance(s, CredentialOnly)) for s in secrets
+                              if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH))
+
+
+@functools.lru_cache(maxsize=64)
+def _known_forms(seen: tuple[tuple[str, bool], ...]) -> tuple[list[str], list[str]]:
+    """Cached per set of secrets: a run redacts every exchange with the same few."""
+    strong = {form for s, credential in seen if not credential for form in _variants(s)}
+    weak = {form for s, credential in seen if credential for form in _variants(s)}
     return (sorted(strong, key=len, reverse=True),
             sorted(weak - strong, key=len, reverse=True))
 
