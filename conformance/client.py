@@ -495,7 +495,7 @@ class PolicyAdapter(HTTPAdapter):
         except ClientLimitError as exc:
             raise PolicyRefusal(str(exc), request=request) from None
         if (request.method or "").upper() == "HEAD":
-            request.headers["Connection"] = "close"  # see ApiClient.request
+            request.headers["Connection"] = "close"  # see ApiClient.request and below
         deadline = self.limits.request_deadline()
         try:
             response = super().send(request, stream=True,
@@ -510,6 +510,11 @@ class PolicyAdapter(HTTPAdapter):
             self.limits.outcome(failed=True)
             raise
         self.limits.outcome(failed=False)
+        if (request.method or "").upper() == "HEAD":
+            # urllib3 pools the connection whatever the request asked, and a server that
+            # (wrongly) sends a body with HEAD may send it late, where the next answer would
+            # be read from: no connection of a HEAD is used again
+            self.close()
         response._content = body
         response._content_consumed = True
         return response

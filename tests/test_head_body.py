@@ -27,7 +27,8 @@ class SendsBodyAfterHead:
     """A real keep-alive HTTP/1.1 server on loopback that answers HEAD like GET, body and all,
     and keeps the connection open whatever the client asks."""
 
-    def __init__(self) -> None:
+    def __init__(self, late: bool = False) -> None:
+        self.late = late  # the HEAD body only when the next request comes: the race forced
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -45,8 +46,12 @@ class SendsBodyAfterHead:
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:
+        """With ``late``, the body of a HEAD answer goes out only when the next request arrives
+        on the connection, as a busy uwsgi worker's may: a client cannot see it coming."""
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b'ETag: "e1"\r\nContent-Length: ' + str(len(BODY)).encode() + b"\r\n\r\n")
         with conn:
-            pending = b""
+            pending, stray = b"", b""
             while True:
                 while b"\r\n\r\n" not in pending:
                     try:
@@ -56,10 +61,15 @@ class SendsBodyAfterHead:
                     if not chunk:
                         return
                     pending += chunk
-                _, _, pending = pending.partition(b"\r\n\r\n")
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b'ETag: "e1"\r\nContent-Length: ' + str(len(BODY)).encode()
-                             + b"\r\n\r\n" + BODY)
+                request, _, pending = pending.partition(b"\r\n\r\n")
+                if request.startswith(b"HEAD") and self.late:
+                    conn.sendall(stray + head)
+                    stray = BODY
+                elif request.startswith(b"HEAD"):
+                    conn.sendall(head + BODY)
+                else:
+                    conn.sendall(stray + head + BODY)
+                    stray = b""
 
     def close(self) -> None:
         self.sock.close()
@@ -92,10 +102,12 @@ def test_the_reference_supplier_sends_nothing_after_a_head(resolver):
 
 
 def test_a_stray_head_body_never_becomes_the_next_answer():
-    """Every HEAD asks for its connection to be closed (Connection: close), so the request
-    after it gets its own answer on a fresh connection: in the suites' client, whose HTTP/1.1
-    parser reads no HEAD body, and in the contract pass's transport."""
-    server = SendsBodyAfterHead()
+    """The connection of a HEAD is never used again, so the request after it gets its own
+    answer on a fresh connection: in the suites' client (Connection: close, which its HTTP/1.1
+    parser honours) and in the contract pass's transport (which drops its pooled connections
+    after a HEAD: urllib3 reuses one whatever the request asked). Open Zaak under uwsgi, round
+    5: ztc-1.3 seed 10 lost six decisions to one such stray body before this."""
+    server = SendsBodyAfterHead(late=True)
     try:
         client = ApiClient(server.base, _limits(server.base), None)
         session = requests.Session()
