@@ -177,7 +177,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     notes.extend(f"safety policy: {r}" for r in dict.fromkeys(limits.refusals[:10]))
     if policy.insecure_tls:
         notes.insert(0, "TLS certificates of the target were NOT verified (--insecure)")
-    requests = limits.requests_sent  # the contract pass sends through the same limits
+    # the contract pass sends through the run's limits, the suites' child through its own
+    requests = limits.requests_sent + suites.requests
     summary = profile.summary()
     for std in summary["standards"]:
         if std.get("from_target"):

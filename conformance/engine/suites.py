@@ -34,6 +34,7 @@ class SuiteOutcome:
     duration_s: float
     report_html: Path | None
     cleanup: list[dict[str, Any]] = field(default_factory=list)  # what the tests made, removed?
+    requests: int = 0  # the requests the child sent (its own Limits)
 
 
 def _module_file(module: str) -> str:
@@ -102,7 +103,8 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     # the scratch files are not artefacts: read, then gone (only the swept artefacts remain)
     shutil.rmtree(work_dir, ignore_errors=True)
     return SuiteOutcome(records, errors, time.monotonic() - started,
-                        report_html if report_html and report_html.exists() else None, cleanup)
+                        report_html if report_html and report_html.exists() else None, cleanup,
+                        child.requests)
 
 
 def _wait(proc: subprocess.Popen[str], timeout_s: float,
@@ -139,12 +141,13 @@ class _ChildProgress:
             progress.count_requests(lambda: self.requests)
 
     def read(self) -> None:
-        if self.progress is None or not self.path.exists():
+        if not self.path.exists():
             return
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
         self.requests = state["requests"]
-        self.progress.advance(done=state["done"], total=state["total"] or None,
-                              failures=state["failed"])
+        if self.progress is not None:
+            self.progress.advance(done=state["done"], total=state["total"] or None,
+                                  failures=state["failed"])
