@@ -238,15 +238,17 @@ class CatalogiAdapter(DataAdapter):
             body["rsin"] = self.factory.rsin()
             body["domein"] = fresh_domein()
             return
-        # an end before its begin is no valid data; a partial update that sets one of the two
-        # is judged with the object's other one (Open Zaak: date-mismatch)
-        stored = (self.owners.get(path_url(case)) or {}) if partial else {}
+        # an end before its begin is no valid data; an update that sets one of the two is
+        # judged with the object's other one: DRF keeps a field a PUT leaves out, as a PATCH
+        # does (Open Zaak: date-mismatch)
+        update = action in ("update", "partial_update")
+        stored = (self.owners.get(path_url(case)) or {}) if update else {}
         for begin, end in DATE_PAIRS:
             first = body[begin] if begin in body else stored.get(begin)
             last = body[end] if end in body else stored.get(end)
             if first and last and str(last)[:10] < str(first)[:10]:
                 body[end] = None
-            elif partial and body.get(end) and begin not in body and not stored:
+            elif update and body.get(end) and begin not in body and not stored:
                 body[end] = None  # its begin unknown: only an open end fits any begin
         if resource == "besluittype":
             self._besluittype(body, partial)
