@@ -149,6 +149,16 @@ class DataAdapter:
         if isinstance(created, dict) and isinstance(created.get("url"), str):
             self.owners[created["url"]] = created
 
+    def current(self, url: str, client: Any) -> dict[str, Any] | None:
+        """What the target holds for an object: remembered, else read once through ``client``
+        (the API's factory client) and remembered."""
+        if url not in self.owners and client is not None:
+            resp = client.get(url)
+            if resp.status_code == 200:
+                with contextlib.suppress(ValueError):
+                    self.remember(resp.json())
+        return self.owners.get(url)
+
     def adapt(self, case: Any) -> None:
         raise NotImplementedError
 

@@ -158,13 +158,7 @@ class CatalogiAdapter(DataAdapter):
         return parent is True or (isinstance(parent, dict) and parent.get("concept") is False)
 
     def _current(self, url: str) -> dict[str, Any] | None:
-        """What the target holds for a Catalogi object (remembered, else read and kept)."""
-        if url not in self.owners and self.factory.catalogi is not None:
-            resp = self.factory.catalogi.get(url)
-            if resp.status_code == 200:
-                with contextlib.suppress(ValueError):
-                    self.remember(resp.json())
-        return self.owners.get(url)
+        return self.current(url, self.factory.catalogi)
 
     def _fresh(self, resource: str) -> str | None:
         """A new concept object of this kind (under the prepared concept zaaktype)."""

@@ -222,13 +222,7 @@ class ZakenAdapter(DataAdapter):
             body.pop("informatieobject", None)
 
     def _current(self, url: str) -> dict[str, Any] | None:
-        """What the target holds for an object of the Zaken API (remembered, else read)."""
-        if url not in self.owners and self.factory.zaken is not None:
-            resp = self.factory.zaken.get(url)
-            if resp.status_code == 200:
-                with contextlib.suppress(ValueError):
-                    self.remember(resp.json())
-        return self.owners.get(url)
+        return self.current(url, self.factory.zaken)
 
     def _adapt_zoek(self, body: dict[str, Any], max_lengths: dict[str, int]) -> None:
         """POST /zaken/_zoek: the list filters as a body; filters name what the run made and
