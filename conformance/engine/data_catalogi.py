@@ -154,8 +154,10 @@ class CatalogiAdapter(DataAdapter):
         zaaktype = known.get("zaaktype")
         if not isinstance(zaaktype, str) or not zaaktype:
             return False
-        parent = zaaktype in self.frozen or self._current(zaaktype)
-        return parent is True or (isinstance(parent, dict) and parent.get("concept") is False)
+        if zaaktype in self.frozen:
+            return True
+        parent = self._current(zaaktype)
+        return parent is not None and parent.get("concept") is False
 
     def _current(self, url: str) -> dict[str, Any] | None:
         return self.current(url, self.factory.catalogi)
