@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -56,6 +56,8 @@ class ZakenAdapter(DataAdapter):
     types: ZaaktypeSet
     zaak_url: str
     document_url: str | None
+    #: GET /zaken's filter lengths, read from the pass's spec at the first search
+    _zoek_lengths: dict[str, int] | None = field(default=None, init=False)
 
     def url_filters(self) -> dict[str, str]:
         t = self.types
@@ -128,7 +130,9 @@ class ZakenAdapter(DataAdapter):
         # it readOnly, so generated bodies carry it, deep and with overlapping oneOf geometry
         body.pop("_expand", None)
         if action == "_zoek":
-            self._adapt_zoek(body, _list_max_lengths(case.operation.schema.raw_schema))
+            if self._zoek_lengths is None:
+                self._zoek_lengths = _list_max_lengths(case.operation.schema.raw_schema)
+            self._adapt_zoek(body, self._zoek_lengths)
             return
         for name in DROP_FIELDS.get(resource, ()):
             body.pop(name, None)
