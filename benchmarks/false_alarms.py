@@ -11,7 +11,8 @@ Prints per profile the runs, the false alarms with the requirements they failed,
 median run time, and where each failing run's artefacts are kept.
 
     python benchmarks/false_alarms.py [--seeds 10] [--first-seed 1] [--budget quick]
-                                      [--jobs 2] [--profile zrc-1.5 ...] [--keep DIR]
+                                      [--jobs 2] [--concurrency 4] [--profile zrc-1.5 ...]
+                                      [--keep DIR]
 
 Needs the pinned specs ($CONFORMANCE_SPEC_DIR, default ../shared/specs).
 """
@@ -36,12 +37,12 @@ PROFILES = ["zrc-1.5", "ztc-1.3", "drc-1.4", "brc-1.1", "ac-1.0", "nrc-1.0", "vw
             "nrc-ontvangen-1.0"]  # the last one certifies the embedded reference consumer
 
 
-def certify(profile: str, seed: int, budget: str, out: Path) -> dict:
+def certify(profile: str, seed: int, budget: str, out: Path, concurrency: int) -> dict:
     """One `conformance run` of the embedded supplier; its verdict and failed requirements."""
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "conformance", "run", "--profile", profile, "--seed", str(seed),
-         "--budget", budget, "--out", str(out)],
+         "--budget", budget, "--out", str(out), "--concurrency", str(concurrency)],
         capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     results = out / "results.json"
@@ -61,6 +62,8 @@ def main() -> int:
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--budget", default="quick")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="requests in flight at once within each run (the default's)")
     parser.add_argument("--profile", action="append", dest="profiles")
     parser.add_argument("--keep", type=Path, help="folder for the runs' artefacts "
                         "(default: a temporary folder, removed unless a run failed)")
@@ -72,10 +75,12 @@ def main() -> int:
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         runs = list(pool.map(lambda job: certify(job[0], job[1], args.budget,
-                                                 work / f"{job[0]}-{job[1]}"), jobs))
+                                                 work / f"{job[0]}-{job[1]}",
+                                                 args.concurrency), jobs))
     wall = time.monotonic() - started
     print(f"{len(runs)} runs ({len(profiles)} profiles x {args.seeds} seeds, budget "
-          f"{args.budget}, {args.jobs} at a time) in {wall:.0f} s")
+          f"{args.budget}, concurrency {args.concurrency}, {args.jobs} at a time) in "
+          f"{wall:.0f} s")
     alarms = [r for r in runs if r["verdict"] != "conformant"]
     for profile in profiles:
         mine = [r for r in runs if r["profile"] == profile]

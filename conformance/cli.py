@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    run.add_argument("--concurrency", type=_concurrency, metavar="N",
+                     help="requests in flight at once, at most the target's "
+                     "safety.max_concurrency (its default: 4); 1 sends one at a time")
     run.add_argument("--insecure", action="store_true", help="do not verify the target's TLS "
                      "certificate (a test box only; warned, recorded and printed on the "
                      "certificate)")
@@ -220,7 +223,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or Path("reports") / f"{profile.id}-{stamp}"
     options = RunOptions(seed=seed, budget=args.budget, out_dir=out, resolver=_resolver(args),
-                         timeout_s=args.timeout, insecure=args.insecure)
+                         timeout_s=args.timeout, insecure=args.insecure,
+                         concurrency=args.concurrency)
     if args.insecure:
         warnings.warn("--insecure: the target's TLS certificate is NOT verified; the results "
                       "and the certificate say so", stacklevel=1)
@@ -288,6 +292,17 @@ def _execute(profile: Profile, options: RunOptions, args: argparse.Namespace,
     with embedded_for(profile, options.resolver, frozenset(args.defect)) as target:
         _apply_no_bsn_masking(target, args.no_bsn_masking)
         return target, execute(profile, target, options, progress)
+
+
+def _concurrency(text: str) -> int:
+    """``--concurrency``: an integer 1..64 (argparse reports anything else: exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 64")
+    return value
 
 
 def _latency_ms(text: str) -> int:

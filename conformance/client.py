@@ -136,6 +136,18 @@ class Limits:
     consecutive_failures: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _next_slot: float = 0.0
+    #: requests in flight at once (policy.max_concurrency), for every client of the run
+    _in_flight: threading.BoundedSemaphore = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._in_flight = threading.BoundedSemaphore(max(1, self.policy.max_concurrency))
+
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """Hold one of the run's concurrent-request places while a request is sent and its
+        answer read (waits for one to come free)."""
+        with self._in_flight:
+            yield
 
     @classmethod
     def for_policy(cls, origins: set[str], policy: SafetyPolicy, timeout_s: float,
@@ -303,10 +315,15 @@ class ApiClient:
             # a server that (wrongly) sends a body with HEAD leaves it in the connection, where
             # it would be read as the next answer: HEAD never shares a connection
             merged["Connection"] = "close"
-        started = time.monotonic()
-        deadline = self._limits.request_deadline()
         request = self._http.build_request(method, url, params=params, headers=merged,
                                            content=content)
+        with self._limits.in_flight():
+            return self._exchange(method, url, request)
+
+    def _exchange(self, method: str, url: str, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` and read its answer within the limits (size, time, depth)."""
+        started = time.monotonic()
+        deadline = self._limits.request_deadline()
         try:
             response = self._send(request, started)
         except httpx.HTTPError as exc:
@@ -496,6 +513,12 @@ class PolicyAdapter(HTTPAdapter):
             raise PolicyRefusal(str(exc), request=request) from None
         if (request.method or "").upper() == "HEAD":
             request.headers["Connection"] = "close"  # see ApiClient.request and below
+        with self.limits.in_flight():
+            return self._exchange(request, timeout, verify, cert, proxies)
+
+    def _exchange(self, request: requests.PreparedRequest, timeout: Any, verify: Any,
+                  cert: Any, proxies: Any) -> requests.Response:
+        """Send ``request`` and read its answer within the limits (size, time, depth)."""
         deadline = self.limits.request_deadline()
         try:
             response = super().send(request, stream=True,

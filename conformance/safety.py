@@ -2,7 +2,7 @@
 
 A shared-service centre runs the harness against systems it does not own. The
 ``safety:`` section of the target file says how hard a run may push: how many
-requests in total, how many per second, which HTTP methods, how long the whole
+requests in total, how many per second, how many at once, which HTTP methods, how long the whole
 run may take, and what kind of environment it is. A production environment gets
 read-only operations only, whatever else the file says. The client layer
 (:mod:`conformance.client`) enforces the policy for every request, the contract
@@ -19,6 +19,9 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALL_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_RUN_TIMEOUT_S = 4 * 3600.0  # a nightly run must end; a thorough one fits
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+#: requests in flight at once, all of a run's traffic together: what a test environment that
+#: serves several requests at a time takes without noticing; 1 sends one request at a time
+DEFAULT_MAX_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class SafetyPolicy:
     environment: str = "test"
     request_budget: int | None = None  # None: no limit beyond the budget preset
     requests_per_second: float | None = None  # None: as fast as the target answers
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY  # requests in flight at once
     allowed_methods: frozenset[str] = field(default=ALL_METHODS)
     run_timeout_s: float = DEFAULT_RUN_TIMEOUT_S
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
@@ -57,12 +61,20 @@ class SafetyPolicy:
             return self
         return SafetyPolicy(**{**asdict(self), "insecure_tls": True})
 
+    def with_concurrency(self, concurrency: int | None) -> SafetyPolicy:
+        """The policy with fewer requests in flight (``--concurrency``); never more than the
+        target file allows (the caller refuses that)."""
+        if concurrency is None or concurrency == self.max_concurrency:
+            return self
+        return SafetyPolicy(**{**asdict(self), "max_concurrency": concurrency})
+
     def summary(self) -> dict[str, Any]:
         """The policy as recorded in results.json (``run.safety``)."""
         return {
             "environment": self.environment,
             "request_budget": self.request_budget,
             "requests_per_second": self.requests_per_second,
+            "max_concurrency": self.max_concurrency,
             "allowed_methods": sorted(self.methods),
             "run_timeout_s": self.run_timeout_s,
             "max_response_bytes": self.max_response_bytes,
@@ -92,6 +104,7 @@ def policy_from_target(environment: str, safety: dict[str, Any] | None,
         environment=environment,
         request_budget=s.get("request_budget"),
         requests_per_second=s.get("requests_per_second"),
+        max_concurrency=int(s.get("max_concurrency", DEFAULT_MAX_CONCURRENCY)),
         allowed_methods=frozenset(m.upper() for m in methods) if methods else ALL_METHODS,
         run_timeout_s=float(s.get("run_timeout_s", DEFAULT_RUN_TIMEOUT_S)),
         max_response_bytes=int(s.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)),

@@ -6,14 +6,24 @@ Left alone, schemathesis would report each such refusal as "valid data rejected"
 tested API has an adapter (``data_<api>.py``) that, for the POSITIVE parts of a generated case
 only, points references at objects the run prepared on the target; negative parts stay as
 generated. The schemathesis hooks below hand every case to the adapter of the running pass.
+
+A pass with several workers (the target's ``safety.max_concurrency``) runs operations at the
+same time: each operation then gets a fork of the adapter (``DataAdapter.fork``), with objects
+of its own, so one operation never locks, updates or deletes what another is using. The
+stateful phase (one thread, after the others) uses the adapter itself again, with what the
+forks made and learnt folded back in (``DataAdapter.absorb``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import random
 import re
 import threading
+import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +43,11 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: query filters whose values are RSINs (the ZGW organisation fields)
 RSIN_FILTERS = frozenset({"bronorganisatie", "verantwoordelijkeOrganisatie", "rsin",
                           "opdrachtgevendeOrganisatie"})
+#: methods that change nothing: a fork may point them at a shared object
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: what the forks of an adapter keep in common: the record of what the run made and the ids
+#: of the cases whose path names a real object (the collector reads those)
+SHARED_FIELDS = frozenset({"factory", "pointed", "text_shapes", "_volgnummer"})
 
 
 @dataclass(kw_only=True)
@@ -54,10 +69,54 @@ class DataAdapter:
     #: ids of cases whose path this adapter pointed at an object the target holds: for them a
     #: 404 is a refusal of valid data, for the rest (a generated or chain-deleted id) it is not
     pointed: set[str] = field(default_factory=set)
+    #: in a fork: the objects every operation may use (those of the adapter it was forked
+    #: from); a write that names an object in its path is given one of the fork's own
+    common: frozenset[str] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.text_rng = random.Random(hash(self.rng.getstate()))
+
+    def fork(self, operation_id: str) -> DataAdapter:
+        """This adapter for one operation of a pass whose operations run concurrently.
+
+        The fork starts from the objects known so far, which become ``common``: it reads them
+        and refers to them, but what it updates, locks or deletes it makes itself. Its random
+        choices are its own, seeded from the adapter's seed and the operation, so a run with
+        the same seed chooses the same for each operation whichever thread runs it first.
+        """
+        twin = copy.copy(self)
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if item.name not in SHARED_FIELDS and isinstance(value, (dict, list, set)):
+                setattr(twin, item.name, copy.copy(value))
+        salt = zlib.crc32(operation_id.encode())
+        twin.rng = random.Random(hash(self.rng.getstate()) ^ salt)
+        twin.text_rng = random.Random(hash(twin.rng.getstate()))
+        twin.factory = dataclasses.replace(self.factory, rng=random.Random(
+            hash(self.factory.rng.getstate()) ^ salt))
+        twin.common = frozenset(self.owners) | self.kept()
+        twin._lock = threading.Lock()
+        return twin
+
+    def absorb(self, fork: DataAdapter) -> None:
+        """Take back what a fork made and learnt (its objects, what it saw of the target), so
+        that what runs after the concurrent phases sees what a one-worker pass would."""
+        for item in dataclasses.fields(self):
+            if item.name in SHARED_FIELDS or item.name == "owners":
+                continue
+            mine, theirs = getattr(self, item.name), getattr(fork, item.name)
+            if isinstance(mine, set) and isinstance(theirs, set):
+                mine |= theirs
+            elif isinstance(mine, dict) and isinstance(theirs, dict):
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+        for url in fork.common:
+            if url in self.owners and url not in fork.owners:
+                self._forget(url)  # gone from the target (a cascade the fork saw)
+        for url, body in fork.owners.items():
+            if url not in fork.common:
+                self.owners[url] = body
 
     def url_filters(self) -> dict[str, str]:
         """Query parameter -> the URL of an object of that kind the run prepared.
@@ -107,14 +166,20 @@ class DataAdapter:
         pattern = _template(case.operation.schema.get_base_url().rstrip("/")
                             + _owner_path(case.operation.path))
         deleting = case.method.upper() == "DELETE" and case.operation.path.endswith("}")
-        found = self._pick(pattern, spare_kept=deleting)
+        # a fork's writes go to objects of its own (shared ones are in use elsewhere)
+        avoid = self.common if case.method.upper() not in READS else frozenset()
+        found = self._pick(pattern, spare_kept=deleting, avoid=avoid)
         if found is None:
             try:
                 made = self.make(case)
             except (FixtureError, httpx.HTTPError, ClientLimitError):
                 made = False  # the case keeps its generated path (a 404 then proves nothing)
-            found = self._pick(pattern, spare_kept=deleting) if made else None
-        if found is None and deleting:
+            found = self._pick(pattern, spare_kept=deleting, avoid=avoid) if made else None
+        if found is None and deleting and not avoid:
+            found = self._pick(pattern, spare_kept=False)
+        if found is None and avoid and not deleting:
+            # nothing of its own can be made of this kind (e.g. a sub-collection's owner):
+            # what a one-worker pass does, as an update leaves the object usable for the others
             found = self._pick(pattern, spare_kept=False)
         if found is None:
             return
@@ -125,15 +190,27 @@ class DataAdapter:
         if deleting and url not in self.kept():
             self.owners.pop(url, None)
 
-    def _pick(self, pattern: re.Pattern[str], *, spare_kept: bool
-              ) -> tuple[str, dict[str, str]] | None:
-        """The newest object matching the path, if need be one the run does not keep."""
+    def _pick(self, pattern: re.Pattern[str], *, spare_kept: bool,
+              avoid: frozenset[str] = frozenset()) -> tuple[str, dict[str, str]] | None:
+        """The newest object matching the path, if need be one the run does not keep, and
+        none of ``avoid``."""
         kept = self.kept() if spare_kept else set()
         for url in reversed(list(self.owners)):
             match = pattern.fullmatch(url)
-            if match is not None and url not in kept:
+            if match is not None and url not in kept and url not in avoid:
                 return url, match.groupdict()
         return None
+
+    def spare_common(self, case: Any) -> None:
+        """A fork never deletes an object the others use: a DELETE whose path names one (a
+        generated case: schemathesis fills paths with ids it saw in answers) names an object
+        that does not exist instead, which proves nothing either way."""
+        if not self.common or case.method.upper() != "DELETE" or not case.path_parameters:
+            return
+        if path_url(case) in self.common:
+            name = list(case.path_parameters)[-1]
+            case.path_parameters[name] = str(uuid.UUID(int=self.rng.getrandbits(128)))
+            self.pointed.discard(case.id)
 
     def kept(self) -> set[str]:
         """Objects the pass keeps using (the prepared ones): deleted only when nothing else
@@ -241,32 +318,66 @@ def date_query_params(spec: dict[str, Any]) -> dict[str, set[str]]:
     return found
 
 
-_active: Any = None  # the adapter of the running contract pass (adapt/observe)
+class Forks:
+    """One fork of an adapter per operation (``DataAdapter.fork``), made at its first case;
+    the adapter itself for the stateful phase, once the forks are folded back into it."""
+
+    def __init__(self, adapter: DataAdapter) -> None:
+        self.adapter = adapter
+        self.forks: dict[str, DataAdapter] = {}
+        self.absorbed = False
+        self._lock = threading.Lock()
+
+    def for_case(self, case: Any) -> DataAdapter:
+        operation_id = case.operation.definition.raw.get("operationId", case.operation.label)
+        with self._lock:
+            if case.meta is not None and case.meta.phase.name.value == "stateful":
+                if not self.absorbed:  # in a fixed order: the same seed, the same result
+                    for name in sorted(self.forks):
+                        self.adapter.absorb(self.forks[name])
+                    self.absorbed = True
+                return self.adapter
+            if operation_id not in self.forks:
+                self.forks[operation_id] = self.adapter.fork(operation_id)
+            return self.forks[operation_id]
+
+
+_active: Any = None  # the adapter of the running contract pass (adapt/observe), or its Forks
 
 
 @contextlib.contextmanager
-def active(adapter: Any) -> Iterator[None]:
-    """Make ``adapter`` the one the global hooks use for the duration of a pass."""
+def active(adapter: Any, *, concurrent: bool = False) -> Iterator[None]:
+    """Make ``adapter`` the one the global hooks use for the duration of a pass; with
+    ``concurrent``, each operation uses a fork of it."""
     global _active
-    previous, _active = _active, adapter
+    previous = _active
+    _active = Forks(adapter) if concurrent and isinstance(adapter, DataAdapter) else adapter
     try:
         yield
     finally:
         _active = previous
 
 
+def _adapter(case: Any) -> Any:
+    """The adapter the running pass uses for ``case`` (None outside a pass)."""
+    return _active.for_case(case) if isinstance(_active, Forks) else _active
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    if _active is not None:
+    adapter = _adapter(case)
+    if adapter is not None:
         # judged before the adapter edits the case: reading ``case.meta`` after an edit
         # makes schemathesis classify the case anew, mid-hook
         positive_body = not negative(case.meta, ParameterLocation.BODY)
-        _active.adapt(case)
+        adapter.adapt(case)
+        adapter.spare_common(case)
         if positive_body:
-            fill_blank_required(case, _active.text_rng, _active.text_shapes)
+            fill_blank_required(case, adapter.text_rng, adapter.text_shapes)
 
 
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
-    if _active is not None:
-        _active.answered(case, response)
+    adapter = _adapter(case)
+    if adapter is not None:
+        adapter.answered(case, response)

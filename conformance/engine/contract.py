@@ -3,8 +3,9 @@
 One generation pass per API per run (DESIGN §6): every profile check that names
 schemathesis is enabled together, and each (operation, check) result is later
 attributed to all requirements that name it. Uses the in-process engine of the
-exactly pinned schemathesis version (mode all, all phases incl. stateful, one
-worker, no example database, explicit seed). What each exchange shows is folded
+exactly pinned schemathesis version (mode all, all phases incl. stateful, as many
+workers as the target's safety policy lets requests be in flight, no example database,
+explicit seed). What each exchange shows is folded
 into tallies per operation: a check counts only where it applied
 (applicability.py), and a failure only as triage.py classifies it.
 """
@@ -115,6 +116,11 @@ class ContractSettings:
     # the run's client-layer limits: origin, size cap, budget, rate, methods, deadline, TLS
     limits: Limits | None = None
 
+    @property
+    def concurrency(self) -> int:
+        """schemathesis workers: operations run at once (the policy's max_concurrency)."""
+        return self.limits.policy.max_concurrency if self.limits is not None else 1
+
 
 def _config(s: ContractSettings) -> schemathesis.Config:
     checks: dict[str, Any] = {name: {"enabled": name in s.checks}
@@ -127,7 +133,7 @@ def _config(s: ContractSettings) -> schemathesis.Config:
         "seed": s.seed,
         "base-url": s.base_url,
         "headers": s.headers,
-        "workers": 1,
+        "workers": s.concurrency,
         "request-timeout": s.request_timeout_s,
         "max-redirects": 0,
         "tls-verify": s.limits.verify_tls if s.limits is not None else True,
@@ -199,7 +205,7 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings, adapter: Any,
     transport = (policy_sessions(settings.limits) if settings.limits is not None
                  else contextlib.nullcontext())
     limits = settings.limits
-    with adapters.active(adapter), transport:
+    with adapters.active(adapter, concurrent=settings.concurrency > 1), transport:
         try:
             for event in engine.from_schema(schema).execute():
                 if isinstance(event, events.ScenarioFinished):

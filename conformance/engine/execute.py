@@ -28,6 +28,7 @@ from ..errors import UsageError
 from ..parts import lacked_part
 from ..profiles import Profile
 from ..results import RunResult, decide_verdict
+from ..safety import SafetyPolicy
 from ..specs import SpecResolver, load_standard_spec
 from ..targets import Target
 from ..zgw import default_headers
@@ -48,6 +49,20 @@ class RunOptions:
     timeout_s: float = 15.0
     max_response_bytes: int = 10 * 1024 * 1024
     insecure: bool = False  # --insecure: TLS certificates are not verified (warned, recorded)
+    concurrency: int | None = None  # --concurrency: fewer requests in flight than the target's
+
+
+def _policy(target: Target, options: RunOptions) -> SafetyPolicy:
+    """The target's safety policy with the run's options: --insecure, and --concurrency,
+    which may lower the target's max_concurrency but never raise it."""
+    policy = target.safety.with_insecure(options.insecure)
+    wanted = options.concurrency
+    if wanted is not None and wanted > policy.max_concurrency:
+        raise UsageError(
+            f"--concurrency {wanted} is more than {target.source} allows "
+            f"(safety.max_concurrency: {policy.max_concurrency}); ask for at most that, or "
+            "raise it in the target file if the supplier agrees")
+    return policy.with_concurrency(wanted)
 
 
 def _now() -> str:
@@ -76,7 +91,7 @@ def execute(profile: Profile, target: Target, options: RunOptions,
     specs = {s.api: load_standard_spec(s, options.resolver) for s in profile.tested_standards()
              if not s.from_target}
     tokens = TokenSource(target.auth)
-    policy = target.safety.with_insecure(options.insecure)
+    policy = _policy(target, options)
     limits = Limits.for_policy(target.origins(), policy, options.timeout_s, target.secrets())
     limits.max_response_bytes = min(limits.max_response_bytes, options.max_response_bytes)
     progress.count_requests(lambda: limits.requests_sent)

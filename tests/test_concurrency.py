@@ -1,0 +1,267 @@
+"""Requests in flight at once (issue 13): the target's safety.max_concurrency bounds all of a
+run's traffic together, and the contract pass runs operations concurrently, each operation on a
+fork of its API's data adapter so that none locks, updates or deletes what another uses.
+
+Concurrency is asserted on the reference supplier's own count of requests waiting together
+(its latency middleware), never on wall time.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from types import SimpleNamespace
+
+import pytest
+import requests
+from conformance_fixtures.reference_supplier import ReferenceServer
+
+from conformance.cli import main
+from conformance.client import ApiClient, Limits, PolicyAdapter
+from conformance.engine.adapters import DataAdapter, Forks
+from conformance.engine.execute import RunOptions, execute
+from conformance.profiles import load_profile
+from conformance.reference import (
+    APIS,
+    LIST_APIS,
+    reference_auth,
+    reference_spec_paths,
+    server_credentials,
+)
+from conformance.safety import SafetyPolicy
+from conformance.targets import Supplier, Target
+from conformance.zgw import Factory
+
+BASE = "http://127.0.0.1:1/zaken/api/v1"
+PREPARED = f"{BASE}/zaken/00000000-0000-0000-0000-000000000001"
+#: a small anonymous list the reference supplier serves itself
+PROCESTYPEN = "/selectielijst/api/v1/procestypen"
+
+
+class _ZaakAdapter(DataAdapter):
+    """An adapter whose ``make`` makes a zaak (counted, no server): enough to see where a
+    fork points its cases."""
+
+    def make(self, case: object) -> bool:
+        number = len(self.factory.created) + 2
+        url = f"{BASE}/zaken/00000000-0000-0000-0000-{number:012d}"
+        self.factory.created.append((None, url))  # type: ignore[arg-type]
+        self.remember({"url": url})
+        return True
+
+    def kept(self) -> set[str]:
+        return {PREPARED}
+
+
+def _adapter(seed: int = 7) -> _ZaakAdapter:
+    adapter = _ZaakAdapter(factory=Factory(catalogi=None, rng=random.Random(seed)),  # type: ignore[arg-type]
+                           rng=random.Random(seed))
+    adapter.remember({"url": PREPARED})
+    return adapter
+
+
+class _Case(SimpleNamespace):
+    """What the adapters read of a schemathesis case, for one zaak path."""
+
+    @property
+    def formatted_path(self) -> str:
+        return f"/zaken/{self.path_parameters['uuid']}"
+
+
+def _case(method: str, operation_id: str, *, uuid: str = "generated", phase: str = "fuzzing",
+          case_id: str = "c1") -> _Case:
+    path = "/zaken/{uuid}"
+    schema = SimpleNamespace(get_base_url=lambda: BASE)
+    return _Case(
+        id=case_id, method=method, path_parameters={"uuid": uuid},
+        operation=SimpleNamespace(path=path, schema=schema, label=f"{method} {path}",
+                                  definition=SimpleNamespace(raw={"operationId": operation_id})),
+        meta=SimpleNamespace(phase=SimpleNamespace(name=SimpleNamespace(value=phase)),
+                             is_negative_at=lambda location: False))
+
+
+def _path(case: _Case) -> str:
+    return f"{BASE}/zaken/{case.path_parameters['uuid']}"
+
+
+def test_a_fork_shares_the_record_of_what_was_made_and_nothing_it_works_on():
+    adapter = _adapter()
+    fork = adapter.fork("zaak_update")
+    assert fork.factory is not adapter.factory  # its own random choices ...
+    assert fork.factory.created is adapter.factory.created  # ... one list to clean up
+    assert fork.pointed is adapter.pointed  # the collector reads one set
+    assert fork.owners == adapter.owners and fork.owners is not adapter.owners
+    assert fork.common == {PREPARED}
+    assert adapter.common == frozenset()  # the adapter itself is no fork
+
+
+def test_a_forks_write_gets_an_object_of_its_own_and_a_read_may_use_the_common_one():
+    adapter = _adapter()
+    update = adapter.fork("zaak_update")
+    case = _case("PUT", "zaak_update")
+    update.positive_path(case)
+    assert _path(case) != PREPARED and _path(case) in update.owners
+    assert case.id in update.pointed
+    assert len(adapter.factory.created) == 1  # made through the shared record
+    read = adapter.fork("zaak_read")
+    case = _case("GET", "zaak_read", case_id="c2")
+    read.positive_path(case)
+    assert _path(case) == PREPARED
+    one_worker = _adapter()  # without forks the write goes to the prepared zaak, as before
+    case = _case("PUT", "zaak_update", case_id="c3")
+    one_worker.positive_path(case)
+    assert _path(case) == PREPARED and one_worker.factory.created == []
+
+
+def test_a_fork_never_deletes_a_common_object():
+    """schemathesis fills generated paths with ids it saw in answers: a DELETE the adapter
+    left as generated can name the prepared zaak, which the other operations use."""
+    fork = _adapter().fork("zaak_delete")
+    case = _case("DELETE", "zaak_delete", uuid=PREPARED.rsplit("/", 1)[-1])
+    fork.pointed.add(case.id)
+    fork.spare_common(case)
+    assert _path(case) != PREPARED and case.id not in fork.pointed
+    own = _case("DELETE", "zaak_delete", uuid="00000000-0000-0000-0000-000000000009")
+    fork.spare_common(own)
+    assert own.path_parameters["uuid"] == "00000000-0000-0000-0000-000000000009"
+
+
+def test_forks_choose_by_seed_and_operation_not_by_which_thread_came_first():
+    first, second = _adapter(seed=7), _adapter(seed=7)
+    draws = [first.fork("zaak_update").rng.random(), first.fork("zaak_read").rng.random()]
+    assert draws == [second.fork("zaak_update").rng.random(),
+                     second.fork("zaak_read").rng.random()]
+    assert draws[0] != draws[1]
+    assert _adapter(seed=8).fork("zaak_update").rng.random() != draws[0]
+
+
+def test_the_stateful_phase_uses_the_adapter_with_what_the_forks_made():
+    adapter = _adapter()
+    forks = Forks(adapter)
+    update = forks.for_case(_case("PUT", "zaak_update"))
+    assert forks.for_case(_case("PUT", "zaak_update", case_id="c2")) is update
+    update.positive_path(_case("PUT", "zaak_update", case_id="c3"))
+    made = next(url for url in update.owners if url != PREPARED)
+    assert made not in adapter.owners
+    assert forks.for_case(_case("GET", "zaak_read", phase="stateful")) is adapter
+    assert made in adapter.owners and PREPARED in adapter.owners
+
+
+@pytest.fixture(scope="module")
+def slow_reference(resolver):
+    """The reference supplier answering after 300 ms, its waits counted."""
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
+                         latency_ms=300) as server:
+        yield server, auth
+
+
+def _limits(server: ReferenceServer, concurrency: int) -> Limits:
+    policy = SafetyPolicy(max_concurrency=concurrency)
+    return Limits.for_policy({server.base_url}, policy, 30.0, [])
+
+
+def _at_once(send, threads: int = 8) -> None:
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            barrier.wait(timeout=30)
+            send()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=one) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_the_api_client_keeps_to_the_concurrency_of_the_policy(slow_reference, concurrency):
+    server, _ = slow_reference
+    server.latency.max_in_flight = 0
+    limits = _limits(server, concurrency)
+    client = ApiClient(server.base_url, limits, None)
+    _at_once(lambda: client.get(PROCESTYPEN))
+    client.close()
+    assert server.latency.max_in_flight == concurrency
+    assert limits.requests_sent == 8
+
+
+def test_the_contract_transport_keeps_to_the_same_bound(slow_reference):
+    """schemathesis's requests go through PolicyAdapter: the same Limits, the same places."""
+    server, _ = slow_reference
+    server.latency.max_in_flight = 0
+    limits = _limits(server, 2)
+
+    def send() -> None:
+        with requests.Session() as session:
+            session.mount("http://", PolicyAdapter(limits))
+            assert session.get(f"{server.base_url}{PROCESTYPEN}").status_code == 200
+
+    _at_once(send)
+    assert server.latency.max_in_flight == 2
+
+
+def _target(server: ReferenceServer, auth, concurrency: int) -> Target:
+    return Target(
+        supplier=Supplier("Referentieleverancier", "concurrency test", "embedded"),
+        environment="test", apis={api: server.api_url(api) for api in (*APIS, *LIST_APIS)},
+        auth=auth, source="test target", embedded_reference=True,
+        safety=SafetyPolicy(max_concurrency=concurrency))
+
+
+def test_a_run_sends_up_to_its_concurrency_and_stays_conformant(slow_reference, resolver,
+                                                               tmp_path):
+    """ac-1.0 (one API, suites included) with 3 places: requests really overlap, never more
+    than 3 at once, and the clean supplier is conformant."""
+    server, auth = slow_reference
+    server.latency.max_in_flight = 0
+    result = execute(load_profile("ac-1.0"), _target(server, auth, 3),
+                     RunOptions(seed=7, budget="quick", out_dir=tmp_path, resolver=resolver))
+    assert result.verdict == "conformant", [
+        (r.id, r.message) for r in result.requirements if r.outcome in ("failed", "error")]
+    assert 2 <= server.latency.max_in_flight <= 3
+    assert result.run["safety"]["max_concurrency"] == 3
+
+
+def test_concurrency_above_the_targets_bound_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ACME_SECRET", "acme-secret-0123456789abcdefghijklmnop")
+    target = tmp_path / "target.yaml"
+    target.write_text(
+        "supplier: {name: Acme, product: Zaken, version: \"1\"}\nenvironment: test\n"
+        "apis: {zaken: {base_url: 'http://127.0.0.1:9/zaken/api/v1'}}\n"
+        "auth: {type: jwt-zgw, client_id: acme, secret_env: ACME_SECRET}\n"
+        "safety: {max_concurrency: 2}\n", encoding="utf-8")
+    code = main(["run", "--target", str(target), "--concurrency", "3", "--out",
+                 str(tmp_path / "out"), "--budget", "quick"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "--concurrency 3 is more than" in err and "safety.max_concurrency: 2" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "65", "four"])
+def test_a_concurrency_out_of_range_is_refused(cli, value):
+    res = cli("run", "--concurrency", value)
+    assert res.code == 2 and "Traceback" not in res.stderr
+    assert "argument --concurrency" in res.stderr and "from 1 to 64" in res.stderr
+
+
+def test_the_target_file_bounds_max_concurrency(tmp_path):
+    from conformance.errors import TargetError
+    from conformance.targets import load_target_file
+
+    path = tmp_path / "target.yaml"
+    base = ("supplier: {name: Acme, product: Zaken, version: \"1\"}\nenvironment: test\n"
+            "apis: {zaken: {base_url: 'http://127.0.0.1:9/zaken/api/v1'}}\n"
+            "auth: {type: jwt-zgw, client_id: acme, secret_env: ACME_SECRET}\n")
+    path.write_text(base, encoding="utf-8")
+    assert load_target_file(path, environ={"ACME_SECRET": "x" * 40}).safety.max_concurrency == 4
+    path.write_text(base + "safety: {max_concurrency: 0}\n", encoding="utf-8")
+    with pytest.raises(TargetError, match="max_concurrency"):
+        load_target_file(path, environ={"ACME_SECRET": "x" * 40})
