@@ -1,18 +1,21 @@
 """Benchmark: a run against a supplier that takes its time, as real test environments do.
 
 Certifies the embedded reference supplier with each answer delayed by ``--latency-ms`` (the
-waits overlap on the server: serve-reference --latency-ms), at each latency given, and prints
-wall time, requests and requests per second, so the real-supplier regime (30-100 ms per
-answer) can be measured without a real supplier. Issue 13's concurrency goal is stated in
-these figures: at 50 ms, concurrency 4 at least 3x the requests per second of concurrency 1.
+waits overlap on the server: serve-reference --latency-ms), at each latency and concurrency
+(requests in flight at once, the target's safety.max_concurrency) given, and prints wall time,
+the contract pass's and the suites' share, requests, requests per second and the speed-up over
+the first concurrency given, so the real-supplier regime (30-100 ms per answer) can be
+measured without a real supplier. Issue 13's goal: at 50 ms, concurrency 4 at least 3x as
+fast as concurrency 1.
 
     python benchmarks/latency_regime.py [--profile drc-1.4] [--budget quick] [--seed 7]
-                                        [--latency-ms 0,50]
+                                        [--latency-ms 0,50] [--concurrency 1,4,8]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -29,7 +32,10 @@ def main() -> int:
     parser.add_argument("--budget", default="quick")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--latency-ms", default="0,50", help="comma-separated")
+    parser.add_argument("--concurrency", default="1,4", help="comma-separated")
     args = parser.parse_args()
+    latencies = [int(v) for v in args.latency_ms.split(",") if v]
+    concurrencies = [int(v) for v in args.concurrency.split(",") if v]
 
     from conformance.engine.execute import RunOptions, execute
     from conformance.profiles import load_profile
@@ -40,17 +46,27 @@ def main() -> int:
     resolver = SpecResolver(spec_dir=Path(os.environ["CONFORMANCE_SPEC_DIR"]),
                             cache_dir=None, offline=True)
     print(f"{args.profile}, budget {args.budget}, seed {args.seed}")
-    print(f"{'latency':>8} {'wall s':>8} {'requests':>9} {'req/s':>7} {'verdict':>14}")
-    for latency in (int(v) for v in args.latency_ms.split(",") if v):
-        with tempfile.TemporaryDirectory() as out, \
-                embedded_for(profile, resolver, latency_ms=latency) as target:
-            started = time.monotonic()
-            result = execute(profile, target, RunOptions(seed=args.seed, budget=args.budget,
-                                                         out_dir=Path(out), resolver=resolver))
-            wall = time.monotonic() - started
-        requests = result.run["requests"]
-        print(f"{latency:>6}ms {wall:8.1f} {requests:9d} {requests / wall:7.1f} "
-              f"{result.verdict:>14}")
+    print(f"{'latency':>8} {'conc':>5} {'wall s':>8} {'contract':>9} {'suites':>7} "
+          f"{'requests':>9} {'req/s':>7} {'speed-up':>9} {'verdict':>14}")
+    for latency in latencies:
+        first: float | None = None
+        for concurrency in concurrencies:
+            with tempfile.TemporaryDirectory() as out, \
+                    embedded_for(profile, resolver, latency_ms=latency) as target:
+                # the embedded target allows the default; this one the figure asked for
+                target = dataclasses.replace(target, safety=dataclasses.replace(
+                    target.safety, max_concurrency=concurrency))
+                started = time.monotonic()
+                result = execute(profile, target, RunOptions(
+                    seed=args.seed, budget=args.budget, out_dir=Path(out), resolver=resolver))
+                wall = time.monotonic() - started
+            first = first or wall
+            timings = result.run["timings"]
+            contract = sum(v for k, v in timings.items() if k.startswith("contract:"))
+            requests = result.run["requests"]
+            print(f"{latency:>6}ms {concurrency:5d} {wall:8.1f} {contract:9.1f} "
+                  f"{timings.get('suites', 0):7.1f} {requests:9d} {requests / wall:7.1f} "
+                  f"{first / wall:8.2f}x {result.verdict:>14}")
     return 0
 
 

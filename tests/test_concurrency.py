@@ -149,10 +149,10 @@ def test_the_stateful_phase_uses_the_adapter_with_what_the_forks_made():
 
 @pytest.fixture(scope="module")
 def slow_reference(resolver):
-    """The reference supplier answering after 300 ms, its waits counted."""
+    """The reference supplier answering after 50 ms, its waits counted."""
     auth = reference_auth({})
     with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
-                         latency_ms=300) as server:
+                         latency_ms=50) as server:
         yield server, auth
 
 
