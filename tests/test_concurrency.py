@@ -147,6 +147,49 @@ def test_the_stateful_phase_uses_the_adapter_with_what_the_forks_made():
     assert made in adapter.owners and PREPARED in adapter.owners
 
 
+class _Created(SimpleNamespace):
+    """A 201 answer carrying the object it made."""
+
+    status_code = 201
+
+    def json(self) -> dict[str, str]:
+        return {"url": self.url}
+
+
+def test_what_one_forks_create_made_is_claimed_by_one_other_fork_for_a_write():
+    """An update or delete takes an object a create made before making one of its own (as
+    one worker reuses what the pass made), and no two forks get the same one."""
+    adapter = _adapter()
+    create = adapter.fork("zaak_create")
+    made = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000aa"
+    post = _case("POST", "zaak_create")
+    post.path_parameters = {}
+    create.answered(post, _Created(url=made))
+    update, delete = adapter.fork("zaak_update"), adapter.fork("zaak_delete")
+    first = _case("PUT", "zaak_update")
+    update.positive_path(first)
+    assert _path(first) == made and adapter.factory.created == []  # claimed, not made
+    second = _case("DELETE", "zaak_delete", case_id="c2")
+    delete.positive_path(second)
+    assert _path(second) not in (made, PREPARED)  # made its own: the claimed one is taken
+    assert len(adapter.factory.created) == 1
+
+
+def test_an_object_a_fork_deleted_is_not_handed_to_the_stateful_phase():
+    """A generated DELETE can remove what another fork made (ids seen in answers): whatever
+    fork remembers it, the adapter the stateful phase uses does not point a case at it."""
+    adapter = _adapter()
+    forks = Forks(adapter)
+    create = forks.for_case(_case("POST", "zaak_create"))
+    made = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000bb"
+    create.remember({"url": made})
+    delete = forks.for_case(_case("DELETE", "zaak_delete"))
+    delete.answered(_case("DELETE", "zaak_delete", uuid=made.rsplit("/", 1)[-1]),
+                    SimpleNamespace(status_code=204))
+    assert forks.for_case(_case("GET", "zaak_read", phase="stateful")) is adapter
+    assert made not in adapter.owners and made in adapter.gone
+
+
 @pytest.fixture(scope="module")
 def slow_reference(resolver):
     """The reference supplier answering after 50 ms, its waits counted."""

@@ -45,9 +45,11 @@ RSIN_FILTERS = frozenset({"bronorganisatie", "verantwoordelijkeOrganisatie", "rs
                           "opdrachtgevendeOrganisatie"})
 #: methods that change nothing: a fork may point them at a shared object
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: what the forks of an adapter keep in common: the record of what the run made and the ids
-#: of the cases whose path names a real object (the collector reads those)
-SHARED_FIELDS = frozenset({"factory", "pointed", "text_shapes", "_volgnummer"})
+#: what the forks of an adapter keep in common: the record of what the run made, the ids of
+#: the cases whose path names a real object (the collector reads those), the objects known to
+#: be gone and those a create made that a fork may claim for its own
+SHARED_FIELDS = frozenset({"factory", "pointed", "text_shapes", "_volgnummer", "gone",
+                           "spare"})
 
 
 @dataclass(kw_only=True)
@@ -72,6 +74,11 @@ class DataAdapter:
     #: in a fork: the objects every operation may use (those of the adapter it was forked
     #: from); a write that names an object in its path is given one of the fork's own
     common: frozenset[str] = frozenset()
+    #: objects deleted (or found missing) by any fork: never handed back by ``absorb``
+    gone: set[str] = field(default_factory=set)
+    #: objects the forks' creates made, URL -> body: a fork that needs one of that kind for
+    #: a write claims it (it then is the fork's alone), else it makes one
+    spare: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -115,7 +122,7 @@ class DataAdapter:
             if url in self.owners and url not in fork.owners:
                 self._forget(url)  # gone from the target (a cascade the fork saw)
         for url, body in fork.owners.items():
-            if url not in fork.common:
+            if url not in fork.common and url not in self.gone:
                 self.owners[url] = body
 
     def url_filters(self) -> dict[str, str]:
@@ -169,6 +176,8 @@ class DataAdapter:
         # a fork's writes go to objects of its own (shared ones are in use elsewhere)
         avoid = self.common if case.method.upper() not in READS else frozenset()
         found = self._pick(pattern, spare_kept=deleting, avoid=avoid)
+        if found is None and avoid:
+            found = self._claim(pattern)
         if found is None:
             try:
                 made = self.make(case)
@@ -198,6 +207,19 @@ class DataAdapter:
         for url in reversed(list(self.owners)):
             match = pattern.fullmatch(url)
             if match is not None and url not in kept and url not in avoid:
+                return url, match.groupdict()
+        return None
+
+    def _claim(self, pattern: re.Pattern[str]) -> tuple[str, dict[str, str]] | None:
+        """The newest object another fork's create made of this kind, now this fork's alone
+        (``dict.pop`` hands each one to one fork only)."""
+        for url in reversed(list(self.spare)):
+            match = pattern.fullmatch(url)
+            if match is None or url in self.common or url in self.gone:
+                continue
+            body = self.spare.pop(url, None)
+            if body is not None:
+                self.owners[url] = body
                 return url, match.groupdict()
         return None
 
@@ -250,9 +272,20 @@ class DataAdapter:
         status = response.status_code
         if case.path_parameters and (status == 404 or (case.method.upper() == "DELETE" and (
                 200 <= status < 300 or status >= 500))):
+            url = path_url(case)
+            self.gone.add(url)
             with self._lock:
-                self._forget(path_url(case))
+                self._forget(url)
         self.observe(case, response)
+        if self.common and case.method.upper() == "POST" and status == 201:
+            self._offer(response)
+
+    def _offer(self, response: Any) -> None:
+        """A fork's create made an object: others may claim it for their writes."""
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            made = response.json()
+            if isinstance(made, dict) and isinstance(made.get("url"), str):
+                self.spare[made["url"]] = made
 
     def _forget(self, url: str) -> None:
         """Forget an object and what refers to it directly (a deleted zaak takes its
@@ -335,6 +368,8 @@ class Forks:
                 if not self.absorbed:  # in a fixed order: the same seed, the same result
                     for name in sorted(self.forks):
                         self.adapter.absorb(self.forks[name])
+                    for url in self.adapter.gone & set(self.adapter.owners):
+                        self.adapter._forget(url)  # e.g. a generated delete's
                     self.absorbed = True
                 return self.adapter
             if operation_id not in self.forks:
