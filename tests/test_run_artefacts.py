@@ -39,7 +39,10 @@ def test_signed_run_conformant_secret_free_and_verifiable(tmp_path, resolver):
     `serve-reference --write-target` writes (every API, all three clients) and known secrets
     in the environment. It is also the whole clean run of zrc-1.5 (test_whole_runs certifies
     the other profiles): a hand-started reference supplier is conformant in full. One test,
-    so that parallel workers never make the run twice."""
+    so that parallel workers never make the run twice. At --concurrency 1, the behaviour from
+    before requests ran side by side (the defect tables and test_concurrency run at the
+    default 4); it also keeps the longest test of the suite off a starved core's thread
+    switching (128 s at 4 in CI next to another worker, 46 s alone)."""
     keys = tmp_path / "keys"
     assert run_cli("keygen", "--out", str(keys)).code == 0
     auth = reference_auth(ENV)
@@ -51,8 +54,11 @@ def test_signed_run_conformant_secret_free_and_verifiable(tmp_path, resolver):
         target.write_text(yaml.safe_dump(document), encoding="utf-8")
         out = tmp_path / "out"
         result = run_cli("run", "--target", str(target), "--budget", "quick", "--seed", "7",
-                         "--sign-key", str(keys / "private.pem"), "--out", str(out), env=ENV)
+                         "--concurrency", "1", "--sign-key", str(keys / "private.pem"),
+                         "--out", str(out), env=ENV)
     assert result.code == 0, result.stdout + result.stderr
+    safety = json.loads((out / "results.json").read_text(encoding="utf-8"))["run"]["safety"]
+    assert safety["max_concurrency"] == 1  # --concurrency below the target file's default 4
     _assert_every_artefact_conformant(out)
     _assert_no_secret_or_token(out)
     _assert_verifies_and_tampering_fails(out, keys, tmp_path)
