@@ -60,3 +60,13 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 @pytest.fixture
 def cli():
     return run_cli
+
+
+#: modules whose tests are whole certification runs (20-60 s each on 2 cores)
+LONG_RUNNING = ("test_whole_runs.py", "test_run_artefacts.py", "test_nightly.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The whole runs first: xdist's workers then end together on short tests, instead of
+    one of them finishing a minute-long run alone (they were last by file name)."""
+    items.sort(key=lambda item: item.path.name not in LONG_RUNNING)
