@@ -88,7 +88,8 @@ class DataAdapter:
         """This adapter for one operation of a pass whose operations run concurrently.
 
         The fork starts from the objects known so far, which become ``common``: it reads them
-        and refers to them, but what it updates, locks or deletes it makes itself. Its random
+        and refers to them, but what it updates, locks or deletes is its own, claimed from
+        what another fork's create made (``spare``) or made by itself. Its random
         choices are its own, seeded from the adapter's seed and the operation, so a run with
         the same seed chooses the same for each operation whichever thread runs it first.
         """
