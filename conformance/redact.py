@@ -155,19 +155,20 @@ def _variants(secret: str) -> tuple[str, ...]:
                         reverse=True))
 
 
-def _known(secrets: Iterable[str]) -> tuple[list[str], list[str]]:
+def _known(secrets: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(forms to mask everywhere, forms to mask only as a credential), longest first."""
     return _known_forms(tuple((s, isinstance(s, CredentialOnly)) for s in secrets
                               if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH))
 
 
 @functools.lru_cache(maxsize=64)
-def _known_forms(seen: tuple[tuple[str, bool], ...]) -> tuple[list[str], list[str]]:
-    """Cached per set of secrets: a run redacts every exchange with the same few."""
+def _known_forms(seen: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Cached per set of secrets: a run redacts every exchange with the same few (tuples: a
+    cached value no caller may change)."""
     strong = {form for s, credential in seen if not credential for form in _variants(s)}
     weak = {form for s, credential in seen if credential for form in _variants(s)}
-    return (sorted(strong, key=len, reverse=True),
-            sorted(weak - strong, key=len, reverse=True))
+    return (tuple(sorted(strong, key=len, reverse=True)),
+            tuple(sorted(weak - strong, key=len, reverse=True)))
 
 
 def redact_text(text: str, secrets: Iterable[str] = (), *, mask_bsn: bool = True) -> str:

@@ -34,6 +34,7 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
 from ..client import ClientLimitError
+from ..safety import READ_ONLY_METHODS
 from ..zgw import Factory, FixtureError
 from .blank_text import fill_blank_required
 
@@ -43,8 +44,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: query filters whose values are RSINs (the ZGW organisation fields)
 RSIN_FILTERS = frozenset({"bronorganisatie", "verantwoordelijkeOrganisatie", "rsin",
                           "opdrachtgevendeOrganisatie"})
-#: methods that change nothing: a fork may point them at a shared object
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: what the forks of an adapter keep in common: the record of what the run made, the ids of
 #: the cases whose path names a real object (the collector reads those), the objects known to
 #: be gone and those a create made that a fork may claim for its own
@@ -175,7 +174,7 @@ class DataAdapter:
                             + _owner_path(case.operation.path))
         deleting = case.method.upper() == "DELETE" and case.operation.path.endswith("}")
         # a fork's writes go to objects of its own (shared ones are in use elsewhere)
-        avoid = self.common if case.method.upper() not in READS else frozenset()
+        avoid = self.common if case.method.upper() not in READ_ONLY_METHODS else frozenset()
         found = self._pick(pattern, spare_kept=deleting, avoid=avoid)
         if found is None and avoid:
             found = self._claim(pattern)
@@ -297,9 +296,14 @@ class DataAdapter:
                 self.owners.pop(other, None)
 
 
+def stateful(case: Any) -> bool:
+    """A step of schemathesis's stateful phase (a scenario of linked calls)."""
+    return case.meta is not None and case.meta.phase.name.value == "stateful"
+
+
 def from_link(case: Any) -> bool:
     """A stateful step whose path an earlier answer gave (a link): a real object already."""
-    if case.meta is None or case.meta.phase.name.value != "stateful":
+    if not stateful(case):
         return False
     try:
         return bool(case._override.path_parameters)
@@ -365,7 +369,7 @@ class Forks:
     def for_case(self, case: Any) -> DataAdapter:
         operation_id = case.operation.definition.raw.get("operationId", case.operation.label)
         with self._lock:
-            if case.meta is not None and case.meta.phase.name.value == "stateful":
+            if stateful(case):
                 if not self.absorbed:  # in a fixed order: the same seed, the same result
                     for name in sorted(self.forks):
                         self.adapter.absorb(self.forks[name])
