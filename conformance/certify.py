@@ -138,6 +138,9 @@ def _read_key_file(path: Path, kind: str) -> bytes:
 def _spec_digests(results: dict[str, Any]) -> dict[str, str]:
     return {s["api"]: s["sha256"] for s in results["profile"].get("standards", [])}
 
+#: the longest validity a certificate may be given: ten years (and never past a date's range)
+MAX_VALID_DAYS = 3650
+
 
 def build_certificate(
     results: dict[str, Any], *, issuer: str, valid_days: int = 365, now: datetime | None = None
@@ -149,8 +152,8 @@ def build_certificate(
     """
     if not issuer or not issuer.strip():
         raise CertifyError("the issuer (the certifying party) must be named")
-    if valid_days < 1:
-        raise CertifyError(f"validity of {valid_days} days: must be at least 1 day")
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise CertifyError(f"validity of {valid_days} days: give 1 to {MAX_VALID_DAYS} days")
     try:
         validate_results(results)
     except jsonschema.ValidationError as exc:

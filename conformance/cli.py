@@ -7,6 +7,7 @@ verification failed, 2 usage, profile, target or spec error, 3 incomplete.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -14,15 +15,18 @@ import random
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .certify import MAX_VALID_DAYS
 from .engine.budget import BUDGETS
 from .errors import EXIT_USAGE, ConformanceError, UsageError
 from .profiles import Profile, builtin_profile_ids, load_profile, load_profile_file
 from .results import EXIT_CODES, RunResult
+from .safety import MAX_CONCURRENCY
 from .specs import SpecResolver
 from .targets import Target, load_target_file, target_from_page, target_from_url
 
@@ -78,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--offline", action="store_true", help="never download specs")
     run.add_argument("--lang", choices=("nl", "en"), default="nl", help="certificate language")
     run.add_argument("--sign-key", type=Path, help="Ed25519 private key (PEM) to sign with")
-    run.add_argument("--valid-days", type=int, default=365, help="certificate validity (days)")
+    run.add_argument("--valid-days", type=_whole_number(1, MAX_VALID_DAYS, "days"), default=365,
+                     help=f"certificate validity in days (1..{MAX_VALID_DAYS}; default 365)")
     run.add_argument("--waivers", type=Path, help="waivers file (YAML)")
     run.add_argument("--register-url", help="address of the published register the "
                      "certificate will be added to: the badge links to its entry (needs "
@@ -86,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--defect", action="append", default=[], metavar="NAME",
                      help="embedded reference supplier only: switch on a defect (repeatable)")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
-    run.add_argument("--concurrency", type=_concurrency, metavar="N",
+    run.add_argument("--concurrency", type=_whole_number(1, MAX_CONCURRENCY), metavar="N",
                      help="requests in flight at once, at most the target's "
                      "safety.max_concurrency (its default: 4); 1 sends one at a time")
     run.add_argument("--insecure", action="store_true", help="do not verify the target's TLS "
@@ -175,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     sign.add_argument("results", type=Path)
     sign.add_argument("--key", type=Path, required=True)
     sign.add_argument("--lang", choices=("nl", "en"), default="nl")
-    sign.add_argument("--valid-days", type=int, default=365)
+    sign.add_argument("--valid-days", type=_whole_number(1, MAX_VALID_DAYS, "days"), default=365,
+                      help=f"certificate validity in days (1..{MAX_VALID_DAYS}; default 365)")
     sign.set_defaults(func=_cmd_sign)
 
     verify = sub.add_parser("verify", help="verify a certificate (html or json)")
@@ -294,31 +300,26 @@ def _execute(profile: Profile, options: RunOptions, args: argparse.Namespace,
         return target, execute(profile, target, options, progress)
 
 
-def _concurrency(text: str) -> int:
-    """``--concurrency``: an integer 1..64 (argparse reports anything else: exit 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 64")
-    return value
+def _whole_number(low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``; argparse reports anything
+    else as a usage error (exit 2, naming the option, no traceback)."""
+    of_unit = f" of {unit}" if unit else ""
+
+    def parse(text: str) -> int:
+        with contextlib.suppress(ValueError):
+            if low <= (value := int(text)) <= high:
+                return value
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number{of_unit} from {low} to {high}")
+
+    return parse
 
 
 def _latency_ms(text: str) -> int:
-    """``--latency-ms``: an integer 0..10000; argparse reports anything else as a usage error
-    (exit 2, naming the option, no traceback)."""
+    """``--latency-ms``: the reference supplier's bound, imported only when given."""
     from conformance_fixtures.reference_supplier.latency import MAX_LATENCY_MS
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number of milliseconds (0 to {MAX_LATENCY_MS})") from None
-    if not 0 <= value <= MAX_LATENCY_MS:
-        raise argparse.ArgumentTypeError(
-            f"{value} is out of range: give 0 to {MAX_LATENCY_MS} milliseconds")
-    return value
+    return _whole_number(0, MAX_LATENCY_MS, "milliseconds")(text)
 
 
 def _check_defects(names: list[str], known: dict[str, str], flag: str = "") -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 
 import httpx
+import pytest
 import yaml
 
 from conformance.auth import jwt_zgw_token
@@ -163,3 +164,18 @@ def test_a_secret_equal_to_the_client_id_certifies_with_a_warning(cli, resolver,
     assert any("is weak" in note for note in results["run"]["notes"])
     for name in ("certificate.html", "junit.xml", "badge.svg"):
         assert (out / name).is_file(), name
+
+
+@pytest.mark.parametrize(("command", "value"), [
+    (("run", "--profile", "ac-1.0"), "0"), (("run", "--profile", "ac-1.0"), "-30"),
+    (("sign", "results.json", "--key", "key.pem"), "3651"),
+    (("sign", "results.json", "--key", "key.pem"), "a year")])
+def test_a_validity_out_of_range_is_refused_before_anything_runs(cli, tmp_path, command, value):
+    """An expired-at-birth or centuries-long certificate is refused by the option itself,
+    not after a whole run (and a date past year 9999 is never computed)."""
+    res = cli(*command, "--valid-days", value, "--out", str(tmp_path)) if command[0] == "run" \
+        else cli(*command, "--valid-days", value)
+    assert res.code == 2 and "Traceback" not in res.stderr, res.stderr
+    assert f"argument --valid-days: {value!r} is not a whole number of days from 1 to 3650" \
+        in res.stderr
+    assert not any(tmp_path.iterdir())  # nothing was run

@@ -115,8 +115,9 @@ def test_latency_is_for_the_supplier_not_the_consumer(resolver):
 
 
 @pytest.mark.parametrize(("value", "says"), [
-    ("-5", "-5 is out of range: give 0 to 10000 milliseconds"),
-    ("abc", "'abc' is not a whole number of milliseconds (0 to 10000)"),
+    ("-5", "'-5' is not a whole number of milliseconds from 0 to 10000"),
+    ("abc", "'abc' is not a whole number of milliseconds from 0 to 10000"),
+    ("10001", "'10001' is not a whole number of milliseconds from 0 to 10000"),
 ])
 def test_the_cli_refuses_a_bad_latency(cli, value, says):
     res = cli("serve-reference", "--latency-ms", value)

@@ -123,6 +123,12 @@ def test_valid_days_is_configurable():
     assert doc["certificate"]["valid_until"] == "2026-12-20"
 
 
+@pytest.mark.parametrize("days", [0, 3651, 10**9])
+def test_a_validity_out_of_range_is_refused(days):
+    with pytest.raises(CertifyError, match=f"validity of {days} days: give 1 to 3650 days"):
+        build_certificate(not_conformant_results(), issuer="X", valid_days=days, now=NOW)
+
+
 # --- round trips -------------------------------------------------------------------------
 
 def test_round_trip_json(signed, keys, tmp_path):
