@@ -142,7 +142,7 @@ def _config(s: ContractSettings) -> schemathesis.Config:
         # cannot store them), so each DRF-based supplier would fail for a reading the
         # standard does not settle (Open Zaak: "Null-tekens zijn niet toegestaan")
         "generation": {"max-examples": s.budget.max_examples, "mode": "all", "database": "none",
-                       "allow-x00": False},
+                       "allow-x00": False, "no-shrink": not s.budget.shrink},
         "phases": {
             "examples": {"enabled": True},
             # the coverage phase probes undeclared methods (by default also TRACE and QUERY);
