@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import time
@@ -42,6 +43,20 @@ def _module_file(module: str) -> str:
     if spec is None or spec.origin is None:
         raise RuntimeError(f"suite module {module} cannot be found")
     return spec.origin
+
+
+def _harness_root() -> str | None:
+    """The folder holding this copy of ``conformance``, when it is not an installed one.
+
+    The child collects the suite files of this copy (``_module_file``) but would import
+    ``conformance`` itself, its plugin first, from wherever its interpreter finds it: a
+    checkout run next to another installed copy would then collect nothing from the suite
+    files ("found no collectors"). An installed copy needs nothing (and its site-packages
+    must not come before the standard library).
+    """
+    root = Path(__file__).resolve().parents[2]
+    installed = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
+    return None if root in installed else str(root)
 
 
 def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, work_dir: Path,
@@ -78,6 +93,7 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     if client_secrets:  # the target's further clients (auth.clients), by name
         env[CLIENT_SECRETS_ENV] = json.dumps(client_secrets)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (_harness_root(), env.get("PYTHONPATH"))))
     if secret:
         env[SECRET_ENV] = secret
     errors: list[str] = []
