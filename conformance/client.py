@@ -21,6 +21,7 @@ import socket
 import ssl
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -578,20 +579,29 @@ def policy_sessions(limits: Limits) -> Iterator[None]:
     schemathesis builds its ``requests`` sessions itself (one per operation, plus fresh ones
     for unauthenticated probes), all subclasses of its ``SameHostRedirectsSession``; mounting
     the adapter in that class's constructor covers each of them. The pinned schemathesis
-    version is tested for this (tests/test_hostile_policy.py).
+    version is tested for this (tests/test_safety.py). When it closes, so do the adapters'
+    kept-alive connections: schemathesis does not close every session it made, and a
+    process that runs many passes (the web UI) would keep their sockets until collected.
     """
     from schemathesis.transport.requests import SameHostRedirectsSession
 
     original = SameHostRedirectsSession.__init__
+    adapters: weakref.WeakSet[PolicyAdapter] = weakref.WeakSet()
+    lock = threading.Lock()
 
     def init(session: requests.Session, *args: Any, **kwargs: Any) -> None:
         original(session, *args, **kwargs)
         adapter = PolicyAdapter(limits)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
+        with lock:
+            adapters.add(adapter)
 
     SameHostRedirectsSession.__init__ = init  # type: ignore[method-assign]
     try:
         yield
     finally:
         SameHostRedirectsSession.__init__ = original  # type: ignore[method-assign]
+        with lock:
+            for adapter in list(adapters):
+                adapter.close()

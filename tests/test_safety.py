@@ -25,6 +25,7 @@ from conformance.client import (
     Limits,
     MethodRefused,
     OutsideTargetError,
+    PolicyAdapter,
     PolicyRefusal,
     RunDeadlineReached,
     TargetFailing,
@@ -125,6 +126,19 @@ def test_outside_origin_is_refused_before_any_socket():
         assert _CONNECTS == [] and server.requests == 0
         assert isinstance(OutsideTargetError("x"), AssertionError)  # a finding, not a crash
         client.close()
+
+
+def test_the_contract_pass_sessions_close_their_connections_when_it_ends():
+    """schemathesis leaves sessions open; their kept-alive sockets go when the pass ends."""
+    from schemathesis.transport.requests import SameHostRedirectsSession
+
+    with HostileServer() as server:
+        with policy_sessions(_limits(server)):
+            session = SameHostRedirectsSession()
+            assert session.get(server.api_url + "/items").status_code == 200
+            adapter = session.get_adapter(server.api_url)
+            assert isinstance(adapter, PolicyAdapter) and len(adapter.poolmanager.pools) == 1
+        assert len(adapter.poolmanager.pools) == 0
 
 
 def test_budget_methods_deadline_and_failing_target():
