@@ -58,6 +58,19 @@ def test_wrong_content_type_without_a_body_is_no_evidence():
     assert _harness_artefact(with_real, {"Content-Type": "Q0"}, has_body=False) is None
 
 
+def test_no_content_type_without_a_body_is_no_evidence():
+    """A bodyless PATCH without Content-Type (the reference and Open Zaak take it as an empty
+    partial update): a false alarm at concurrency 4, seed 403. Any other header missing, or a
+    body sent, keeps it evidence."""
+    text = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+            "Invalid component: in header - violates `required` (was Content-Type, "
+            "Accept-Crs, Content-Crs)")
+    crs = {"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
+    assert _harness_artefact(text, crs, has_body=False) is not None
+    assert _harness_artefact(text, crs, has_body=True) is None
+    assert _harness_artefact(text, {"Accept-Crs": "EPSG:4326"}, has_body=False) is None
+
+
 def test_random_bytes_sent_as_json_is_no_evidence_but_real_random_bytes_are():
     """A stateful step can carry the 'random bytes' label with an earlier step's JSON body
     (seen on the reference's notificaties pass): what reached the server was JSON."""

@@ -117,8 +117,8 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
     the HTTP client sent anyway (Content-Type with a JSON body); a read-only property in the
     body, which servers ignore on input (the OAS marks it readOnly, not forbidden); a case
     schemathesis itself reports as "positive test case" (no invalid part found in what it
-    sent); a wrong Content-Type on a request without a body, where it describes nothing
-    (RFC 9110 §8.3) and DRF-based suppliers such as Open Zaak ignore it; and a body labelled
+    sent); a wrong or missing Content-Type on a request without a body, where it describes
+    nothing (RFC 9110 §8.3) and DRF-based suppliers such as Open Zaak ignore it; and a body labelled
     "random bytes" that went out as well-formed JSON (a stateful step can carry the label of
     a syntax mutation with the JSON body of an earlier step).
     """
@@ -134,10 +134,14 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
     harmless: list[str] = []
     for violation in violations:
         was = _WAS.search(violation)
-        if "header" in violation and "violates `required`" in violation and was and all(
-                h.strip().lower() in sent for h in was.group(1).split(",")):
+        unsent = [h.strip().lower() for h in was.group(1).split(",")
+                  if h.strip().lower() not in sent] if was else None
+        if "header" in violation and "violates `required`" in violation and unsent == []:
             harmless.append("a required header the generated case left out was sent by the "
                             "HTTP client anyway")
+        elif not has_body and "violates `required`" in violation and unsent == ["content-type"]:
+            harmless.append("no Content-Type on a request without a body, where it would "
+                            "describe nothing")
         elif "body" in violation and "violates `not` at /properties/" in violation:
             harmless.append("a read-only property in the body, which servers ignore on input")
         elif sent_json and "invalid syntax: random bytes" in violation.lower():
