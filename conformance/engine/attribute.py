@@ -140,8 +140,7 @@ def _schemathesis(profile: Profile, req: Requirement, check: SchemathesisCheck,
         elif unexercised:
             state = "error"
             message = ("no valid request the supplier could judge reached "
-                       + ", ".join(unexercised) + " (the generated ones named no object "
-                       "that exists); raise the budget")
+                       + ", ".join(unexercised))
         elif applied == 0 and check.when_applied:
             idle.append(check_id)  # the requirement's other checks decide it
             continue
@@ -163,10 +162,15 @@ def _valid_data(outcome: ContractOutcome, operations: list[str]
     for op in operations:
         tally = outcome.operations.get(op)
         judged = tally.judged if tally is not None else 0
+        crashed = tally.crashed if tally is not None else 0
         if judged and not tally.accepted:  # type: ignore[union-attr]
             refused.append(f"{op} ({judged} valid request{'s' if judged != 1 else ''})")
+        elif not judged and crashed:  # the server-error rule's deviation, counted there
+            unexercised.append(f"{op} (its {crashed} valid request{'s' if crashed != 1 else ''}"
+                               " got a server error)")
         elif not judged:
-            unexercised.append(op)
+            unexercised.append(f"{op} (the generated ones named no object that exists; "
+                               "raise the budget)")
     return refused, unexercised
 
 

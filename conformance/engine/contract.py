@@ -58,8 +58,11 @@ class OperationTally:
 
     requests: int = 0
     positive: int = 0  # cases generated valid
-    judged: int = 0  # ... whose answer says something (not a 404 for an id the run made up)
+    #: ... whose answer judges the data: not a 404 for an id the run made up, nor a 5xx (a
+    #: crash says nothing about the data; the server-error rule counts it, once)
+    judged: int = 0
     accepted: int = 0  # ... that the supplier answered 2xx: valid data really accepted
+    crashed: int = 0  # ... answered 5xx
     statuses: Counter[int] = field(default_factory=Counter)
 
     def to_dict(self, checks: list[str]) -> dict[str, Any]:
@@ -311,7 +314,9 @@ class _Collector:
                 op.positive += 1
                 made_up = (response is not None and response.status_code == 404
                            and bool(case.path_parameters) and case_id not in self.pointed)
-                op.judged += response is not None and not made_up
+                crashed = response is not None and response.status_code >= 500
+                op.crashed += crashed
+                op.judged += response is not None and not made_up and not crashed
                 if response is not None and (200 <= response.status_code < 300 or (
                         response.status_code == 304
                         and "if-none-match" in {k.lower() for k in interaction.request.headers})):
