@@ -40,3 +40,30 @@ def test_a_refused_delete_keeps_the_object(status):
     adapter = _adapter()
     adapter.answered(_delete(ZAAK), SimpleNamespace(status_code=status))
     assert set(adapter.owners) == {ZAAK, RESULTAAT}
+
+
+def test_a_put_of_a_received_document_leaves_a_refused_status_out():
+    """A document the run knows has an ontvangstdatum: a PUT with status in_bewerking and the
+    date null is refused by Open Zaak 1.30 (it keeps the stored date), so the valid body sends
+    no status; a document without one keeps the generated status."""
+    from conformance.engine.data_documenten import DocumentenAdapter
+
+    base = "http://127.0.0.1:1/documenten/api/v1"
+    received, fresh = f"{base}/enkelvoudiginformatieobjecten/1", \
+        f"{base}/enkelvoudiginformatieobjecten/2"
+    factory = SimpleNamespace(rsin=lambda: "123456782", tag=lambda: "t")
+    adapter = DocumentenAdapter(factory=factory, types=SimpleNamespace(  # type: ignore[arg-type]
+        informatieobjecttype=f"{base}/iot/1"), document_url=received)
+    adapter._lock_of = lambda url: "lock"  # type: ignore[method-assign]
+    adapter.owners = {received: {"url": received, "ontvangstdatum": "2024-03-04",
+                                 "status": "definitief"},
+                      fresh: {"url": fresh, "ontvangstdatum": None, "status": "definitief"}}
+    schema = SimpleNamespace(get_base_url=lambda: base)
+    for url, keeps_status in ((received, False), (fresh, True)):
+        path = url.removeprefix(base)
+        case = SimpleNamespace(body={"status": "in_bewerking", "titel": "x"},
+                               path_parameters={"uuid": path.rsplit("/", 1)[-1]},
+                               formatted_path=path, operation=SimpleNamespace(schema=schema))
+        adapter._adapt_document("update", case)
+        assert ("status" in case.body) is keeps_status, (url, case.body)
+        assert case.body["ontvangstdatum"] is None and case.body["lock"] == "lock"
