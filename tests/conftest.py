@@ -70,3 +70,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The whole runs first: xdist's workers then end together on short tests, instead of
     one of them finishing a minute-long run alone (they were last by file name)."""
     items.sort(key=lambda item: item.path.name not in LONG_RUNNING)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores. Many tests wait on loopback servers and
+    child processes (the suites' pytest, the nightly's runs): at one worker per core a quarter
+    of the CPU sat idle (CI on 2 cores: 19.3 CPU-minutes in 12.9 minutes)."""
+    return len(os.sched_getaffinity(0)) + 1
