@@ -8,6 +8,11 @@ the first concurrency given, so the real-supplier regime (30-100 ms per answer) 
 measured without a real supplier. Issue 13's goal: at 50 ms, concurrency 4 at least 3x as
 fast as concurrency 1.
 
+Also the CPU the run used: of this process (the harness's threads and the embedded
+supplier's, one interpreter, one GIL) and of the suites' child process. A process whose
+CPU seconds come near its wall time keeps one core busy: more requests in flight cannot make
+it faster, whatever the supplier's latency.
+
     python benchmarks/latency_regime.py [--profile drc-1.4] [--budget quick] [--seed 7]
                                         [--latency-ms 0,50] [--concurrency 1,4,8]
 """
@@ -47,7 +52,8 @@ def main() -> int:
                             cache_dir=None, offline=True)
     print(f"{args.profile}, budget {args.budget}, seed {args.seed}")
     print(f"{'latency':>8} {'conc':>5} {'wall s':>8} {'contract':>9} {'suites':>7} "
-          f"{'requests':>9} {'req/s':>7} {'speed-up':>9} {'verdict':>14}")
+          f"{'requests':>9} {'req/s':>7} {'speed-up':>9} {'cpu s':>7} {'child':>6} "
+          f"{'verdict':>14}")
     for latency in latencies:
         first: float | None = None
         for concurrency in concurrencies:
@@ -56,18 +62,26 @@ def main() -> int:
                 # the embedded target allows the default; this one the figure asked for
                 target = dataclasses.replace(target, safety=dataclasses.replace(
                     target.safety, max_concurrency=concurrency))
-                started = time.monotonic()
+                started, cpu = time.monotonic(), os.times()
                 result = execute(profile, target, RunOptions(
                     seed=args.seed, budget=args.budget, out_dir=Path(out), resolver=resolver))
-                wall = time.monotonic() - started
+                wall, used = time.monotonic() - started, os.times()
             first = first or wall
             timings = result.run["timings"]
             contract = sum(v for k, v in timings.items() if k.startswith("contract:"))
             requests = result.run["requests"]
             print(f"{latency:>6}ms {concurrency:5d} {wall:8.1f} {contract:9.1f} "
                   f"{timings.get('suites', 0):7.1f} {requests:9d} {requests / wall:7.1f} "
-                  f"{first / wall:8.2f}x {result.verdict:>14}")
+                  f"{first / wall:8.2f}x {_cpu(used) - _cpu(cpu):7.1f} "
+                  f"{_cpu(used, children=True) - _cpu(cpu, children=True):6.1f} "
+                  f"{result.verdict:>14}")
     return 0
+
+
+def _cpu(times: os.times_result, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of this process, or of its waited-for children."""
+    return times.children_user + times.children_system if children \
+        else times.user + times.system
 
 
 if __name__ == "__main__":
