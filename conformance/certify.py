@@ -138,6 +138,7 @@ def _read_key_file(path: Path, kind: str) -> bytes:
 def _spec_digests(results: dict[str, Any]) -> dict[str, str]:
     return {s["api"]: s["sha256"] for s in results["profile"].get("standards", [])}
 
+
 #: the longest validity a certificate may be given: ten years (and never past a date's range)
 MAX_VALID_DAYS = 3650
 

@@ -11,10 +11,15 @@ from conformance.profiles import builtin_profile_ids, load_profile
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
-def _operation_ids(path) -> set[str]:
+def _operations(path) -> list[dict]:
+    """The operations of the OpenAPI file at ``path`` that have an operationId."""
     spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return {op["operationId"] for item in spec["paths"].values()
-            for method, op in item.items() if method in HTTP_METHODS and "operationId" in op}
+    return [op for item in spec["paths"].values()
+            for method, op in item.items() if method in HTTP_METHODS and "operationId" in op]
+
+
+def _operation_ids(path) -> set[str]:
+    return {op["operationId"] for op in _operations(path)}
 
 
 def _listed_standards():
@@ -50,15 +55,12 @@ def test_the_zgw_profiles_list_their_operations():
 
 def _paginated_without_404(path, operations: list[str]) -> set[str]:
     """The in-scope operations with a ``page`` query parameter whose OAS lists no 404."""
-    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     found = set()
-    for item in spec["paths"].values():
-        for method, op in item.items():
-            if method not in HTTP_METHODS or op.get("operationId") not in operations:
-                continue
-            names = {p.get("name") for p in op.get("parameters", []) if isinstance(p, dict)}
-            if "page" in names and "404" not in op.get("responses", {}):
-                found.add(op["operationId"])
+    for op in _operations(path):
+        names = {p.get("name") for p in op.get("parameters", []) if isinstance(p, dict)}
+        if op["operationId"] in operations and "page" in names \
+                and "404" not in op.get("responses", {}):
+            found.add(op["operationId"])
     return found
 
 
