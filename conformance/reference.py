@@ -72,12 +72,22 @@ def embedded_target(resolver: SpecResolver, defect_names: frozenset[str] = froze
     own Selectielijst and Referentielijsten (``LIST_APIS``), which its catalogue and zaken
     refer to. ``latency_ms`` delays each answer, concurrently, as a real supplier's would be
     (benchmarks of the real-supplier regime; 0: none)."""
+    with embedded_supplier(resolver, defect_names, apis, latency_ms) as (_, target):
+        yield target
+
+
+@contextmanager
+def embedded_supplier(resolver: SpecResolver, defect_names: frozenset[str] = frozenset(),
+                      apis: tuple[str, ...] = APIS, latency_ms: int = 0
+                      ) -> Iterator[tuple[Any, Target]]:
+    """embedded_target, with the running ReferenceServer beside the target: for a benchmark
+    that reads what the supplier saw (its ``latency`` middleware's counters)."""
     from conformance_fixtures.reference_supplier import ReferenceServer
 
     auth = reference_auth({})
     with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
                          defects=defect_names, latency_ms=latency_ms) as server:
-        yield Target(
+        yield server, Target(
             supplier=Supplier("Referentieleverancier (ingebouwd)", "GEMMA conformance reference "
                               "supplier", "embedded"),
             environment="test",
