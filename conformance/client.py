@@ -285,6 +285,11 @@ class ApiClient:
                                   verify=tls_context(limits.verify_tls))
         self.exchanges: deque[Exchange] = deque(maxlen=keep)
 
+    @property
+    def limits(self) -> Limits:
+        """The run's limits this client sends within (shared by every client of the run)."""
+        return self._limits
+
     def url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url

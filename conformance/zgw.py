@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from .cleanup import remove_all, urls_in
 from .client import ApiClient
 from .external_lists import ExternalLists
 
@@ -142,6 +143,9 @@ class Factory:
     forms: dict[str, str] = field(default_factory=dict)
     #: refusals the run worked around, as evidence (conformance.engine.prepare reports them)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: created URL -> the URLs its creation body named: what must go before it (cleanup.py);
+    #: an object appended to ``created`` by hand has none known, and waits for all newer
+    refers: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def rsin(self) -> str:
         return make_rsin(self.rng)
@@ -180,6 +184,7 @@ class Factory:
                 else None)
         data = resp.json()
         if isinstance(data, dict) and isinstance(data.get("url"), str):
+            self.refers[data["url"]] = urls_in(body)
             self.created.append((client, data["url"]))
         return data
 
@@ -481,20 +486,27 @@ class Factory:
     # --- Cleanup --------------------------------------------------------------
 
     def cleanup(self) -> list[dict[str, Any]]:
-        """Delete what was made, newest first; report each (best effort, never raises)."""
-        report = []
-        for client, url in reversed(self.created):
-            try:
-                status = client.delete(url).status_code
-                if status == 400 and "/enkelvoudiginformatieobjecten/" in url:
-                    # a document the run left locked is not deleted (destroy-locked)
-                    client.post(f"{url}/unlock", {})
-                    status = client.delete(url).status_code
-                removed = status in (200, 204, 404)
-            except Exception as exc:  # noqa: BLE001 - cleanup reports, it does not fail the run
-                status, removed = None, False
-                report.append({"url": url, "removed": False, "error": type(exc).__name__})
-                continue
-            report.append({"url": url, "removed": removed, "status": status})
+        """Delete what was made, newest first and, where nothing refers to an object any
+        more, several at once (the run's max_concurrency; cleanup.py); report each, newest
+        first (best effort, never raises)."""
+        entries = list(reversed(self.created))
+        concurrency = min((c.limits.policy.max_concurrency for c, _ in entries), default=1)
+        report = remove_all(entries, [url for _, url in entries], self.refers, _remove,
+                            concurrency)
         self.created.clear()
+        self.refers.clear()
         return report
+
+
+def _remove(entry: tuple[ApiClient, str]) -> dict[str, Any]:
+    """DELETE one object the run made; what happened, as the cleanup report shows it."""
+    client, url = entry
+    try:
+        status = client.delete(url).status_code
+        if status == 400 and "/enkelvoudiginformatieobjecten/" in url:
+            # a document the run left locked is not deleted (destroy-locked)
+            client.post(f"{url}/unlock", {})
+            status = client.delete(url).status_code
+    except Exception as exc:  # noqa: BLE001 - cleanup reports, it does not fail the run
+        return {"url": url, "removed": False, "error": type(exc).__name__}
+    return {"url": url, "removed": status in (200, 204, 404), "status": status}
