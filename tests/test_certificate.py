@@ -330,7 +330,8 @@ def test_missing_parts_first_then_coverage_and_provenance(lang, missing_heading,
                                  "reason": "ZRC-notificaties needs the Notificaties API"}]
     results["coverage"] = [
         {"api": "zaken", "operation": "zaak_create", "requests": 40, "positive": 12,
-         "judged": 11, "accepted": 9, "statuses": {"201": 9}, "checks": ["not_a_server_error"]},
+         "judged": 11, "accepted": 9, "crashed": 1, "statuses": {"201": 9, "500": 1},
+         "checks": ["not_a_server_error"]},
         {"api": "zaken", "operation": "klantcontact_list",
          "excluded": {"nl": "Vervallen in de Zaken API 1.5 zelf",
                       "en": "Deprecated in the Zaken API 1.5 itself"}},
@@ -340,7 +341,8 @@ def test_missing_parts_first_then_coverage_and_provenance(lang, missing_heading,
     assert verdict_at < missing_at < html.index('id="requirements"')
     assert "API notificaties" in html[missing_at:html.index('id="requirements"')]
     coverage = html[html.index('id="coverage"'):]
-    assert re.search(r"zaak_create</td><td>40</td><td>11</td><td>9</td>", coverage)
+    assert re.search(r"zaak_create</td><td>40</td><td>11</td><td>9</td><td>1</td>", coverage)
+    assert ("Serverfout (5xx)" if lang == "nl" else "Server error (5xx)") in coverage
     assert excluded in coverage
     assert provenance in html
 

@@ -80,3 +80,20 @@ def test_valid_requests_that_only_crashed_leave_the_valid_data_rule_undecided():
                          check="positive_data_acceptance", requirement="ZRC-OAS-positive")
     assert refused.outcome == "failed", refused.message
     assert "valid data was never accepted by zaak_list (2 valid requests)" in refused.message
+
+
+def test_the_coverage_row_counts_valid_requests_answered_with_a_server_error():
+    """What the certificate's coverage table shows: a 5xx to a valid request is neither
+    judged nor accepted, and counted as such, so an operation with no judged request says
+    why."""
+    outcome = ContractOutcome("zaken", {}, [], [], 0, 0.0, scope=["zaak_list"])
+    settings = ContractSettings(api="zaken", base_url="http://127.0.0.1", operations=[],
+                                checks={CHECK}, seed=1, budget=None, headers={},
+                                profile_checks={}, spec_gaps=[], secrets=[])
+    collector = _Collector({LABEL: "zaak_list"}, settings, outcome, adapter=None)
+    collector.scenario(_scenario([Status.SKIP, Status.SKIP], 500, CHECK))
+    collector.scenario(_scenario([Status.SKIP], 200, CHECK))
+    (row,) = outcome.coverage()
+    assert (row["requests"], row["positive"], row["judged"], row["accepted"],
+            row["crashed"]) == (3, 3, 1, 1, 2)
+    assert row["statuses"] == {"200": 1, "500": 2}

@@ -67,7 +67,7 @@ class OperationTally:
 
     def to_dict(self, checks: list[str]) -> dict[str, Any]:
         return {"requests": self.requests, "positive": self.positive,
-                "judged": self.judged, "accepted": self.accepted,
+                "judged": self.judged, "accepted": self.accepted, "crashed": self.crashed,
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
                 "checks": checks}
 

@@ -257,7 +257,7 @@ def _coverage(results: dict[str, Any], lang: str) -> list[dict[str, str]]:
         rows.append({
             "api": str(row.get("api", "")), "operation": str(row.get("operation", "")),
             "requests": str(row.get("requests", "")), "valid": str(row.get("judged", "")),
-            "accepted": str(row.get("accepted", "")),
+            "accepted": str(row.get("accepted", "")), "crashed": str(row.get("crashed", "")),
             "checks": ", ".join(str(c) for c in row.get("checks") or []),
             "excluded": t(lang, "coverage_excluded", reason=_clip(_text(excluded, lang), lang, 600))
             if excluded else "",

@@ -78,13 +78,16 @@ NL: dict[str, str] = {
     "coverage_explain": "Per operatie van de geteste standaard: hoeveel verzoeken de "
                         "contracttoets stuurde, hoeveel daarvan geldige gegevens bevatten die de "
                         "leverancier kon beoordelen, hoeveel de leverancier daarvan accepteerde "
-                        "(2xx) en welke controles van toepassing waren. Een operatie die het "
+                        "(2xx), hoeveel geldige verzoeken een serverfout (5xx) kregen (die zeggen "
+                        "niets over de gegevens en tellen dus niet als beoordeeld) en welke "
+                        "controles van toepassing waren. Een operatie die het "
                         "profiel buiten de toets laat, staat er met de reden (Engelstalig, uit "
                         "het profiel).",
     "col_operation": "Operatie",
     "col_requests": "Verzoeken",
     "col_valid": "Geldig, beoordeeld",
     "col_accepted": "Geaccepteerd (2xx)",
+    "col_crashed": "Serverfout (5xx)",
     "col_checks": "Toegepaste controles",
     "coverage_excluded": "niet getoetst: {reason}",
     "fact_issued_at": "Ondertekend op",
@@ -252,13 +255,16 @@ EN: dict[str, str] = {
     "section_coverage": "Coverage per operation",
     "coverage_explain": "Per operation of the tested standard: how many requests the contract "
                         "pass sent, how many of them carried valid data the supplier could "
-                        "judge, how many of those the supplier accepted (2xx) and which checks "
-                        "applied. An operation the profile leaves out is listed with the reason "
-                        "(in English, from the profile).",
+                        "judge, how many of those the supplier accepted (2xx), how many valid "
+                        "requests got a server error (5xx; they say nothing about the data, so "
+                        "they are not counted as judged) and which checks applied. An "
+                        "operation the profile leaves out is listed with the reason (in "
+                        "English, from the profile).",
     "col_operation": "Operation",
     "col_requests": "Requests",
     "col_valid": "Valid, judged",
     "col_accepted": "Accepted (2xx)",
+    "col_crashed": "Server error (5xx)",
     "col_checks": "Checks applied",
     "coverage_excluded": "not tested: {reason}",
     "fact_issued_at": "Signed at",
