@@ -22,7 +22,8 @@ DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 #: requests in flight at once, all of a run's traffic together: what a test environment that
 #: serves several requests at a time takes without noticing; 1 sends one request at a time
 DEFAULT_MAX_CONCURRENCY = 4
-#: the most requests in flight a target file may allow (target.schema.json says the same)
+#: the most requests in flight a target file may allow (target.schema.json says the same;
+#: tests/test_concurrency.py checks that they agree)
 MAX_CONCURRENCY = 64
 
 

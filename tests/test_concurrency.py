@@ -308,3 +308,14 @@ def test_the_target_file_bounds_max_concurrency(tmp_path):
     path.write_text(base + "safety: {max_concurrency: 0}\n", encoding="utf-8")
     with pytest.raises(TargetError, match="max_concurrency"):
         load_target_file(path, environ={"ACME_SECRET": "x" * 40})
+
+
+def test_the_target_schema_and_the_safety_policy_agree_on_the_bounds():
+    """target.schema.json is written by hand: its bound and stated default for
+    max_concurrency must be the ones safety.py enforces and falls back to."""
+    from conformance.safety import DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY
+    from conformance.targets import _schema
+
+    declared = _schema()["properties"]["safety"]["properties"]["max_concurrency"]
+    assert (declared["minimum"], declared["maximum"]) == (1, MAX_CONCURRENCY)
+    assert f"default {DEFAULT_MAX_CONCURRENCY};" in declared["description"]
