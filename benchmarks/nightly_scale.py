@@ -3,10 +3,10 @@
 Starts N reference suppliers on 127.0.0.1 (one server each, in this process; every
 ``--defect-every``-th one with a defect), writes their target files and a registry, then:
 
-1. one `conformance nightly` (embedded SQLite), ``--concurrency C``;
+1. one `conformance nightly` (embedded SQLite), ``--parallel-runs C``;
 2. the same registry as two workers `--shard 1/2` and `--shard 2/2` at the same time,
    writing into one PostgreSQL history (``--pg-url``, else a throwaway cluster made with
-   Debian's initdb/pg_ctl as the ``postgres`` user), ``--concurrency C/2`` each, so the
+   Debian's initdb/pg_ctl as the ``postgres`` user), ``--parallel-runs C/2`` each, so the
    machine runs the same number of checks at a time;
 3. optionally (``--zrc N``) the real ``zrc-1.5 --budget quick`` profile on N suppliers.
 
@@ -14,7 +14,7 @@ Prints wall time, runs per minute and peak memory (summed RSS of the nightly pro
 tree, sampled every 0.1 s from /proc). The suppliers' own CPU and memory are not in the
 tree but share the machine.
 
-    python benchmarks/nightly_scale.py [--suppliers 50] [--concurrency 2] [--zrc 3]
+    python benchmarks/nightly_scale.py [--suppliers 50] [--parallel-runs 2] [--zrc 3]
 
 The default profile is tests/test_nightly_profile.yaml (three API Design Rules, a few
 seconds per run): it measures the nightly machinery (scheduling, child runs, history,
@@ -145,7 +145,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--suppliers", type=int, default=50)
     ap.add_argument("--defect-every", type=int, default=5)
-    ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--parallel-runs", type=int, default=2)
     ap.add_argument("--profile", default=str(MINI_PROFILE))
     ap.add_argument("--pg-url", help="PostgreSQL server URL (default: a throwaway cluster)")
     ap.add_argument("--zrc", type=int, default=0, help="also run zrc-1.5 quick on N suppliers")
@@ -164,27 +164,27 @@ def main() -> None:
         registry = write_registry(work, "registry.yaml", args.suppliers, args.profile)
         wall, peak, codes = timed([[*base, str(registry), "--db",
                                     f"sqlite:///{work / 'one.db'}", "--out", str(work / "one"),
-                                    "--concurrency", str(args.concurrency)]], env)
-        report(f"1 worker, SQLite, concurrency {args.concurrency}", args.suppliers, wall, peak,
+                                    "--parallel-runs", str(args.parallel_runs)]], env)
+        report(f"1 worker, SQLite, parallel runs {args.parallel_runs}", args.suppliers, wall, peak,
                codes)
         if not args.skip_shards:
             if args.pg_url:
                 server_url = args.pg_url
             else:
                 server_url, stop_pg, pg_data = throwaway_postgres()
-            per = max(args.concurrency // 2, 1)
+            per = max(args.parallel_runs // 2, 1)
             wall, peak, codes = timed([[*base, str(registry), "--db", server_url, "--out",
                                         str(work / f"shard{k}"), "--shard", f"{k}/2",
-                                        "--concurrency", str(per), "--nightly-id", "bench",
+                                        "--parallel-runs", str(per), "--nightly-id", "bench",
                                         "--no-dashboard"] for k in (1, 2)], env)
-            report(f"2 shards, one PostgreSQL, concurrency {per} each", args.suppliers, wall,
+            report(f"2 shards, one PostgreSQL, parallel runs {per} each", args.suppliers, wall,
                    peak, codes)
         if args.zrc:
             zrc = write_registry(work, "zrc.yaml", args.zrc, "zrc-1.5")
             wall, peak, codes = timed([[*base, str(zrc), "--db", f"sqlite:///{work / 'z.db'}",
-                                        "--out", str(work / "zrc"), "--concurrency",
-                                        str(args.concurrency)]], env)
-            report(f"zrc-1.5 quick, 1 worker, concurrency {args.concurrency}", args.zrc, wall,
+                                        "--out", str(work / "zrc"), "--parallel-runs",
+                                        str(args.parallel_runs)]], env)
+            report(f"zrc-1.5 quick, 1 worker, parallel runs {args.parallel_runs}", args.zrc, wall,
                    peak, codes)
         print(f"load average {os.getloadavg()[0]:.1f} at the end (the machine is shared)")
     finally:

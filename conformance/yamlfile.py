@@ -106,5 +106,8 @@ def _plain(err: jsonschema.ValidationError) -> str:
         return err.message
     if err.validator in ("oneOf", "anyOf"):
         return "does not match any of the allowed forms (see the schema in conformance/schemas/)"
+    if err.validator == "not" and isinstance(err.validator_value, dict) and \
+            err.validator_value.get("description"):  # the schema says what the form rules out
+        return str(err.validator_value["description"])
     msg = err.message
     return msg if len(msg) < 300 else msg[:297] + "..."

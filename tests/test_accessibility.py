@@ -314,7 +314,7 @@ def test_nightly_checks_web_suppliers_and_reports_a_regression(tmp_path, monkeyp
         path.write_text(registry, encoding="utf-8")
         return subprocess.run(
             [sys.executable, "-m", "conformance", "nightly", str(path), "--db", db, "--out",
-             str(tmp_path / "site"), "--nightly-id", nightly_id, "--concurrency", "2"],
+             str(tmp_path / "site"), "--nightly-id", nightly_id, "--parallel-runs", "2"],
             capture_output=True, text=True, timeout=300, check=False)
 
     entry = "  - {{name: {0}, target: {0}.yaml, profiles: [digitoegankelijk-wcag21aa]}}\n"

@@ -238,7 +238,7 @@ def test_two_shards_write_one_postgresql_history_exactly_once(pg_server, tmp_pat
     workers = [subprocess.Popen(
         [sys.executable, "-m", "conformance", "nightly", str(registry_file), "--db", url,
          "--out", str(tmp_path / f"site-{i}"), "--shard", shard, "--nightly-id", "n-shards",
-         "--concurrency", "1", "--no-dashboard"],
+         "--parallel-runs", "1", "--no-dashboard"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for i, shard in enumerate(("1/2", "2/2"))]
     outputs = [w.communicate(timeout=300) for w in workers]

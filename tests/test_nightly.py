@@ -187,7 +187,7 @@ def test_two_nightlies_matrix_regression_webhook_dashboard(suppliers, tmp_path, 
     try:
         started = time.monotonic()
         first = nightly(str(registry), "--db", db, "--out", str(site), "--nightly-id", "n1",
-                        "--concurrency", "3", "--webhook", receiver.url)
+                        "--parallel-runs", "3", "--webhook", receiver.url)
         first_wall = time.monotonic() - started
         assert first.returncode == 3, first.stdout + first.stderr  # hooli and wayne unchecked
         assert "REGRESSION" not in first.stdout
@@ -217,7 +217,7 @@ def test_two_nightlies_matrix_regression_webhook_dashboard(suppliers, tmp_path, 
         registry2 = write_registry(tmp_path, "registry2.yaml", [acme, _entry("umbrella")],
                                    extra="title: Nachtcontrole Regio Test\n")
         second = nightly(str(registry2), "--db", db, "--out", str(site), "--nightly-id", "n2",
-                         "--concurrency", "3", "--webhook", receiver.url)
+                         "--parallel-runs", "3", "--webhook", receiver.url)
     finally:
         receiver_received = list(receiver.received)
         receiver.close()
@@ -352,7 +352,7 @@ def test_nightly_suspends_exactly_the_regressed_certificate_and_lifts_it(supplie
     def night(nightly_id: str, *members: str) -> tuple[int, str]:
         capsys.readouterr()
         code = main(["nightly", str(registry(*members)), "--db", db, "--out",
-                     str(tmp_path / "site"), "--nightly-id", nightly_id, "--concurrency", "3",
+                     str(tmp_path / "site"), "--nightly-id", nightly_id, "--parallel-runs", "3",
                      "--no-dashboard", "--register", str(register), "--register-key", str(key)])
         captured = capsys.readouterr()
         return code, captured.out + captured.err
@@ -453,7 +453,8 @@ def test_killed_nightly_resumes_without_losing_or_duplicating(tmp_path, monkeypa
                                _entry("c-down")])
     db = f"sqlite:///{tmp_path / 'history.db'}"
     args = [sys.executable, "-m", "conformance", "nightly", str(registry), "--db", db,
-            "--out", str(tmp_path / "site"), "--nightly-id", "n-kill", "--concurrency", "1"]
+            "--out", str(tmp_path / "site"), "--nightly-id", "n-kill",
+            "--concurrency", "1"]  # the old name of --parallel-runs, still read
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     b_dir = tmp_path / "site" / "runs" / "n-kill" / "b-hangs" / PROFILE_ID
     try:
@@ -591,20 +592,31 @@ def test_registry_accepts_ids_and_files_relative_to_it(tmp_path):
     registry = load_registry(write_registry(tmp_path, "r.yaml", [
         "{name: acme, target: targets/acme.yaml, profiles: [zrc-1.5, profiles/mini.yaml],"
         " certificates: {zrc-1.5: {id: CERT-2026-017, valid_until: 2027-06-30}},"
-        " safety: {budget: thorough, timeout_s: 600, concurrency: 2}}",
+        " safety: {budget: thorough, timeout_s: 600, parallel_runs: 2}}",
         "{name: globex, target: targets/acme.yaml, profiles: [drc-1.4]}"],
         extra="defaults: {timeout_s: 900, request_timeout_s: 5}\nstatus: {window: 4}\n"))
     acme, globex = registry.suppliers
     assert [p.key for p in acme.profiles] == ["zrc-1.5", PROFILE_ID]
     assert acme.profiles[1].arg == str(tmp_path / "profiles" / "mini.yaml")
     assert acme.target == tmp_path / "targets" / "acme.yaml"
-    assert (acme.safety.budget, acme.safety.timeout_s, acme.safety.concurrency,
+    assert (acme.safety.budget, acme.safety.timeout_s, acme.safety.parallel_runs,
             acme.safety.request_timeout_s) == ("thorough", 600, 2, 5)
     assert (globex.safety.budget, globex.safety.timeout_s) == (None, 900)
     assert registry.certificate("acme", "zrc-1.5").valid_until == "2027-06-30"
     assert registry.window == 4
     assert [p.key for p in registry.pairs()] == [("acme", PROFILE_ID), ("acme", "zrc-1.5"),
                                                  ("globex", "drc-1.4")]
+
+
+def test_the_old_name_of_parallel_runs_is_still_read(tmp_path):
+    """Registries written before the rename keep their meaning: runs against one supplier
+    at the same time, in defaults and per supplier."""
+    write_target(tmp_path, "acme", "http://127.0.0.1:9/zaken/api/v1")
+    registry = load_registry(write_registry(tmp_path, "r.yaml", [
+        "{name: acme, target: acme.yaml, profiles: [zrc-1.5], safety: {concurrency: 3}}",
+        "{name: globex, target: acme.yaml, profiles: [drc-1.4]}"],
+        extra="defaults: {concurrency: 2}\n"))
+    assert [s.safety.parallel_runs for s in registry.suppliers] == [3, 2]
 
 
 @pytest.mark.parametrize(("entries", "message"), [
@@ -617,6 +629,10 @@ def test_registry_accepts_ids_and_files_relative_to_it(tmp_path):
      r"r.yaml:2: unknown profile 'zrc-9.9'; built-in profiles are"),
     (["{name: acme, target: acme.yaml, profiles: [zrc-1.5], safety: {budget: huge}}"],
      r"r.yaml:2: registry field 'suppliers.0.safety.budget'"),
+    (["{name: acme, target: acme.yaml, profiles: [zrc-1.5], "
+      "safety: {parallel_runs: 2, concurrency: 3}}"],
+     r"r.yaml:2: registry field 'suppliers.0.safety': gives both parallel_runs and concurrency, "
+     r"its old name; keep parallel_runs only"),
     (["{name: acme, target: acme.yaml, profiles: [zrc-1.5], "
       "certificates: {drc-1.4: {id: C-1}}}"],
      r"certificate for profile 'drc-1.4', which is not among"),

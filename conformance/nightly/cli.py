@@ -24,8 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="budget of each run unless the supplier's safety sets one")
     nightly.add_argument("--shard", default="1/1", help="K/N: this worker checks the K-th of N "
                          "deterministic parts of the pairs (default 1/1: all)")
-    nightly.add_argument("--concurrency", type=int, default=2,
-                         help="runs at the same time on this machine (default 2)")
+    nightly.add_argument("--parallel-runs", "--concurrency", dest="parallel_runs", type=int,
+                         default=2, metavar="N", help="runs at the same time on this machine "
+                         "(default 2; --concurrency is its old name)")
     nightly.add_argument("--nightly-id", help="id of this nightly (default: UTC date + registry "
                          "digest); rerunning the same id resumes it")
     nightly.add_argument("--webhook", action="append", default=[], metavar="URL",
@@ -68,8 +69,8 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     from .shard import parse_shard
     from .store import open_store
 
-    if args.concurrency < 1:
-        raise UsageError("--concurrency must be 1 or more")
+    if args.parallel_runs < 1:
+        raise UsageError("--parallel-runs must be 1 or more")
     if (args.register is None) != (args.register_key is None):
         raise UsageError("--register and --register-key go together: the register's entries "
                          "are signed with its key")
@@ -78,7 +79,7 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     try:
         options = NightlyOptions(out=args.out.resolve(), budget=args.budget, shard=shard,
-                                 concurrency=args.concurrency, nightly_id=args.nightly_id,
+                                 parallel_runs=args.parallel_runs, nightly_id=args.nightly_id,
                                  webhooks=args.webhook, lang=args.lang, spec_dir=args.spec_dir,
                                  offline=args.offline, register=args.register,
                                  register_key=args.register_key)

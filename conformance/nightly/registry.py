@@ -34,7 +34,9 @@ class Safety:
     budget: str | None = None  # None: the --budget of the command
     timeout_s: float = DEFAULT_TIMEOUT_S
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
-    concurrency: int = 1
+    #: runs against this supplier at the same time (each keeps to its target's own
+    #: max_concurrency requests in flight); the registry's old name for it is `concurrency`
+    parallel_runs: int = 1
 
 
 @dataclass(frozen=True)
@@ -186,4 +188,5 @@ def _safety(d: dict[str, Any], base: Safety) -> Safety:
     return Safety(budget=budget,
                   timeout_s=float(d.get("timeout_s", base.timeout_s)),
                   request_timeout_s=float(d.get("request_timeout_s", base.request_timeout_s)),
-                  concurrency=int(d.get("concurrency", base.concurrency)))
+                  parallel_runs=int(d.get("parallel_runs", d.get("concurrency",
+                                                                 base.parallel_runs))))

@@ -42,7 +42,7 @@ class NightlyOptions:
     out: Path
     budget: str = "quick"
     shard: Shard = ALL
-    concurrency: int = 2
+    parallel_runs: int = 2  # runs at the same time on this machine
     nightly_id: str | None = None
     webhooks: list[str] = field(default_factory=list)
     lang: str = "nl"
@@ -124,9 +124,9 @@ def run_nightly(registry: Registry, store: HistoryStore, options: NightlyOptions
     try:
         while todo or running:
             for pair in list(todo):
-                if len(running) >= options.concurrency:
+                if len(running) >= options.parallel_runs:
                     break
-                if busy.get(pair.supplier.name, 0) >= pair.supplier.safety.concurrency:
+                if busy.get(pair.supplier.name, 0) >= pair.supplier.safety.parallel_runs:
                     continue
                 todo.remove(pair)
                 running.append(_start(pair, nightly_id, options))
