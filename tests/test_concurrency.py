@@ -319,3 +319,20 @@ def test_the_target_schema_and_the_safety_policy_agree_on_the_bounds():
     declared = _schema()["properties"]["safety"]["properties"]["max_concurrency"]
     assert (declared["minimum"], declared["maximum"]) == (1, MAX_CONCURRENCY)
     assert f"default {DEFAULT_MAX_CONCURRENCY};" in declared["description"]
+
+
+def test_what_a_delete_took_with_it_is_gone_for_every_fork():
+    """Deleting a zaak removes its sub-objects on the target (the standard's cascade): one a
+    create offered to the forks is no longer theirs to claim, and none is handed back."""
+    adapter = _adapter()
+    zaak = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000cc"
+    status = f"{BASE}/statussen/00000000-0000-0000-0000-0000000000cd"
+    deleting = adapter.fork("zaak_delete")
+    deleting.remember({"url": zaak})
+    adapter.spare[status] = {"url": status, "zaak": zaak}  # a fork's create offered it
+    other = f"{BASE}/statussen/00000000-0000-0000-0000-0000000000ce"
+    adapter.spare[other] = {"url": other, "zaak": PREPARED}
+    deleting.answered(_case("DELETE", "zaak_delete", uuid=zaak.rsplit("/", 1)[-1]),
+                      SimpleNamespace(status_code=204))
+    assert {zaak, status} <= adapter.gone and status not in adapter.spare
+    assert other in adapter.spare and other not in adapter.gone  # another zaak's: still there

@@ -289,11 +289,15 @@ class DataAdapter:
 
     def _forget(self, url: str) -> None:
         """Forget an object and what refers to it directly (a deleted zaak takes its
-        statussen with it, a zaaktype its child types: the standard's cascades)."""
+        statussen with it, a zaaktype its child types: the standard's cascades). What went
+        with it is gone for every fork too: one that claimed it from ``spare`` would point a
+        valid write at an object that no longer exists."""
         self.owners.pop(url, None)
-        for other, body in list(self.owners.items()):
-            if url in (v for v in body.values() if isinstance(v, str)):
-                self.owners.pop(other, None)
+        for known in (self.owners, self.spare):
+            for other, body in list(known.items()):
+                if url in (v for v in body.values() if isinstance(v, str)):
+                    known.pop(other, None)
+                    self.gone.add(other)
 
 
 def stateful(case: Any) -> bool:
