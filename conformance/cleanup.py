@@ -5,10 +5,12 @@ a document with a zaakinformatieobject), so objects go newest first: one made la
 to one made earlier, never the other way round. Newest first one at a time is slow against a
 real supplier (hundreds of objects at 30-100 ms each), yet most objects wait for nothing: a
 zaakobject only for nothing, its zaak only for that zaakobject. So each object waits for the
-newer objects whose creation body named its URL, and for a newer object whose body is not
-known (it may refer to anything older), and the rest go side by side, at most as many at
-once as the run's safety policy lets requests be in flight. At one at a time the order is
-exactly newest first.
+newer objects whose creation body named its URL, for the newer objects named beside it in one
+body (what cannot be deleted itself, such as a status, goes with one of the objects it names,
+and holds on to the others until then), and for a newer object whose body is not known (it
+may refer to anything older); the rest go side by side, at most as many at once as the run's
+safety policy lets requests be in flight. At one at a time the order is exactly newest
+first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from itertools import pairwise
 from typing import Any, TypeVar
 
 Entry = TypeVar("Entry")
@@ -39,20 +42,29 @@ def urls_in(body: Any) -> frozenset[str]:
 
 def waits_for(urls: list[str], refers: Mapping[str, frozenset[str]]) -> list[set[int]]:
     """For the objects ``urls`` (newest first), the positions each must wait for: the newer
-    objects that refer to it, and the nearest newer one whose references are unknown (not in
-    ``refers``), which waits in turn for every object newer than itself."""
-    referred_by: dict[str, list[int]] = defaultdict(list)
-    waits: list[set[int]] = []
+    objects that refer to it; among the objects one body names, the newer ones (a status
+    names its zaak and its statustype, cannot be deleted itself and goes with its zaak, so
+    the statustype waits for the zaak, as newest first one at a time had it); and the
+    nearest newer object whose references are unknown (not in ``refers``), which waits in
+    turn for every object newer than itself."""
+    position_of: dict[str, int] = {}
+    for position, url in enumerate(urls):
+        position_of.setdefault(url, position)
+    waits: list[set[int]] = [set() for _ in urls]
     unknown: int | None = None  # the nearest newer object whose references are unknown
     for position, url in enumerate(urls):
-        before = {*referred_by.get(url, ()), *(() if unknown is None else (unknown,))}
+        if unknown is not None:
+            waits[position].add(unknown)
         if url not in refers:  # it may refer to anything older: everything newer goes first
-            before.update(range(unknown or 0, position))
+            waits[position].update(range(unknown or 0, position))
             unknown = position
-        else:
-            for target in refers[url]:
-                referred_by[target].append(position)
-        waits.append(before)
+            continue
+        named = sorted(p for p in (position_of.get(target) for target in refers[url])
+                       if p is not None and p > position)
+        for older in named:
+            waits[older].add(position)
+        for newer, older in pairwise(named):
+            waits[older].add(newer)
     return waits
 
 

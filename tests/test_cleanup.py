@@ -40,6 +40,15 @@ def test_an_object_waits_for_the_newer_ones_that_name_it_and_no_others():
     assert waits_for(urls, refers) == [set(), set(), {0}, {1, 2}]
 
 
+def test_objects_named_in_one_body_go_newest_first():
+    """A status names its zaak and its statustype and cannot be deleted itself: it goes
+    with the zaak, so the statustype waits for the zaak (Open Zaak answers 500 to a
+    statustype's DELETE while a status of it exists)."""
+    urls = [f"{Z}/statussen/1", f"{Z}/zaken/1", "http://s/catalogi/api/v1/statustypen/1"]
+    refers = {urls[0]: frozenset(urls[1:]), urls[1]: frozenset(), urls[2]: frozenset()}
+    assert waits_for(urls, refers) == [set(), {0}, {0, 1}]
+
+
 def test_an_object_of_unknown_references_waits_for_all_newer_and_all_older_wait_for_it():
     urls = ["a", "b", "unknown", "c", "d"]
     refers = {"a": frozenset(), "b": frozenset(), "c": frozenset({"d"}), "d": frozenset()}
