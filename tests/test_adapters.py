@@ -67,3 +67,49 @@ def test_a_put_of_a_received_document_leaves_a_refused_status_out():
         adapter._adapt_document("update", case)
         assert ("status" in case.body) is keeps_status, (url, case.body)
         assert case.body["ontvangstdatum"] is None and case.body["lock"] == "lock"
+
+
+def test_an_update_of_a_gebruiksrecht_the_pass_did_not_make_keeps_its_document(resolver):
+    """A stateful step can PUT a gebruiksrecht it found in a list: its informatieobject may
+    not change (the reference and Open Zaak: wijzigen-niet-toegelaten), so the valid body
+    names the document the target holds for it, read from the target, not the pass's own
+    document. On the reference supplier, which then accepts the PUT. (drc-1.4 at budget
+    standard, 50 ms latency, seed 7 failed the valid-data rule for it.)"""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.auth import TokenSource
+    from conformance.client import ApiClient, Limits
+    from conformance.engine.data_documenten import DocumentenAdapter
+    from conformance.external_lists import discover
+    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
+    from conformance.safety import SafetyPolicy
+    from conformance.zgw import Factory, default_headers
+
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth),
+                         spec_paths=reference_spec_paths(resolver)) as server:
+        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
+        clients = {api: ApiClient(server.api_url(api), limits, TokenSource(auth),
+                                  default_headers=default_headers(api))
+                   for api in ("zaken", "catalogi", "documenten", "selectielijst")}
+        factory = Factory(catalogi=clients["catalogi"], zaken=clients["zaken"],
+                          documenten=clients["documenten"], lists=discover({}, clients))
+        types = factory.zaaktype_set()
+        own, other = (factory.document(types.informatieobjecttype)["url"] for _ in range(2))
+        recht = factory.create(clients["documenten"], "gebruiksrechten", {
+            "informatieobject": other, "startdatum": "2024-01-01T00:00:00Z",
+            "omschrijvingVoorwaarden": "x"})["url"]
+        adapter = DocumentenAdapter(factory=factory, types=types, document_url=own)
+        base = server.api_url("documenten")
+        path = recht.removeprefix(base)
+        case = SimpleNamespace(
+            body={"informatieobject": own, "startdatum": "2025-02-03T04:05:06Z",
+                  "omschrijvingVoorwaarden": "y"},
+            path_parameters={"uuid": path.rsplit("/", 1)[-1]}, formatted_path=path,
+            operation=SimpleNamespace(schema=SimpleNamespace(get_base_url=lambda: base)))
+        adapter._adapt_gebruiksrecht("update", case)
+        assert case.body["informatieobject"] == other
+        assert clients["documenten"].put(recht, case.body).status_code == 200
+        factory.cleanup()
+        for client in clients.values():
+            client.close()

@@ -110,7 +110,10 @@ class BesluitenAdapter(DataAdapter):
             # the beslisdatum (AWB) is when it was decided: never a date still to come
             # (Open Zaak: future_not_allowed)
             body["datum"] = date.today().isoformat()
-        known = self.owners.get(path_url(case)) if action != "create" else None
+        # an update may name a besluit the pass did not make (a stateful step's link from a
+        # list): what the target holds, read once, not a guess
+        known = (self.current(path_url(case), self.factory.besluiten)
+                 if action != "create" else None)
         if known is not None:
             # unchanged values: Besluiten 1.1.0's PATCH body is the full Besluit schema (its
             # required fields included), so leaving them out would make the body invalid

@@ -217,7 +217,10 @@ class DocumentenAdapter(DataAdapter):
 
     def _adapt_gebruiksrecht(self, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
-        known = self.owners.get(path_url(case)) if action != "create" else None
+        # an update may name a gebruiksrecht the pass did not make (a stateful step's link
+        # from a list): what the target holds, read once, not a guess
+        known = (self.current(path_url(case), self.factory.documenten)
+                 if action != "create" else None)
         if known is not None and known.get("informatieobject"):
             body["informatieobject"] = known["informatieobject"]  # cannot move to another one
         elif action == "partial_update":
