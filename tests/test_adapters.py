@@ -113,3 +113,43 @@ def test_an_update_of_a_gebruiksrecht_the_pass_did_not_make_keeps_its_document(r
         factory.cleanup()
         for client in clients.values():
             client.close()
+
+
+def test_an_update_of_a_child_type_the_pass_did_not_make_keeps_its_zaaktype(resolver):
+    """A stateful step can PUT a statustype it found in a list: the valid body names the
+    zaaktype the target holds for it (read from the target), not the pass's own concept
+    zaaktype; the reference supplier accepts it."""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.auth import TokenSource
+    from conformance.client import ApiClient, Limits
+    from conformance.engine.data_catalogi import CatalogiAdapter
+    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
+    from conformance.safety import SafetyPolicy
+    from conformance.zgw import Factory
+
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth),
+                         spec_paths=reference_spec_paths(resolver)) as server:
+        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
+        catalogi = ApiClient(server.api_url("catalogi"), limits, TokenSource(auth))
+        factory = Factory(catalogi=catalogi)
+        catalogus = factory.catalogus()["url"]
+        theirs, ours = (factory.create(catalogi, "zaaktypen",
+                                       factory.zaaktype_body(catalogus))["url"]
+                        for _ in range(2))
+        statustype = factory.create(catalogi, "statustypen", {
+            "zaaktype": theirs, "omschrijving": "Ontvangen", "volgnummer": 1})["url"]
+        adapter = CatalogiAdapter(factory=factory, catalogus=catalogus, concept_zaaktype=ours,
+                                  informatieobjecttype={"url": ""})
+        base = server.api_url("catalogi")
+        path = statustype.removeprefix(base)
+        case = SimpleNamespace(
+            body={"zaaktype": ours, "omschrijving": "Behandeld", "volgnummer": 2},
+            path_parameters={"uuid": path.rsplit("/", 1)[-1]}, formatted_path=path,
+            operation=SimpleNamespace(schema=SimpleNamespace(get_base_url=lambda: base)))
+        adapter._adapt_body("statustype", "update", case)
+        assert case.body["zaaktype"] == theirs
+        assert catalogi.put(statustype, case.body).status_code == 200
+        factory.cleanup()
+        catalogi.close()

@@ -238,7 +238,9 @@ class CatalogiAdapter(DataAdapter):
         # judged with the object's other one: DRF keeps a field a PUT leaves out, as a PATCH
         # does (Open Zaak: date-mismatch)
         update = action in ("update", "partial_update")
-        stored = (self.owners.get(path_url(case)) or {}) if update else {}
+        # an update may name an object the pass did not make (a stateful step's link from a
+        # list): what the target holds for it, read once, not a guess
+        stored = (self._current(path_url(case)) or {}) if update else {}
         for begin, end in DATE_PAIRS:
             first = body[begin] if begin in body else stored.get(begin)
             last = body[end] if end in body else stored.get(end)
@@ -254,7 +256,7 @@ class CatalogiAdapter(DataAdapter):
                 body["catalogus"] = self.catalogus
             if resource == "zaaktype":
                 if "identificatie" in body or not partial:
-                    known = self.owners.get(path_url(case)) if action == "update" else None
+                    known = self._current(path_url(case)) if action == "update" else None
                     body["identificatie"] = (known or {}).get("identificatie") or \
                         f"CONF-{self.factory.tag()}"
                 if body.get("verlengingMogelijk") and not body.get("verlengingstermijn"):
@@ -281,7 +283,7 @@ class CatalogiAdapter(DataAdapter):
             return
         if resource not in CHILD_TYPES:
             return
-        previous = self.owners.get(path_url(case)) if action != "create" else None
+        previous = self._current(path_url(case)) if action != "create" else None
         if partial:
             body.pop("zaaktype", None)
         else:
