@@ -74,12 +74,10 @@ def remove_all(entries: list[Entry], urls: list[str], refers: Mapping[str, froze
     """``remove`` each entry (newest first; ``urls`` are their URLs), each once those it must
     wait for are done, at most ``concurrency`` at once; their reports in the entries' order.
     ``remove`` never raises: it reports."""
+    if concurrency <= 1:
+        return [remove(entry) for entry in entries]
     waits = waits_for(urls, refers)
     reports: list[dict[str, Any] | None] = [None] * len(entries)
-    if concurrency <= 1:
-        for position, entry in enumerate(entries):
-            reports[position] = remove(entry)
-        return [r for r in reports if r is not None]
     waiting_on = [set(w) for w in waits]
     unblocks: dict[int, list[int]] = defaultdict(list)
     for position, before in enumerate(waits):
