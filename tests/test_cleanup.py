@@ -111,26 +111,30 @@ def slow_reference(resolver) -> Iterator[ReferenceServer]:
         yield server, auth
 
 
-def _factory(server: ReferenceServer, auth, concurrency: int) -> Factory:
-    limits = Limits.for_policy({server.base_url}, SafetyPolicy(max_concurrency=concurrency),
-                               30.0, [])
-    tokens = TokenSource(auth)
-    clients = {api: ApiClient(server.api_url(api), limits, tokens,
-                              default_headers=default_headers(api))
-               for api in ("zaken", "catalogi", "documenten", "selectielijst")}
-    return Factory(catalogi=clients["catalogi"], zaken=clients["zaken"],
-                   documenten=clients["documenten"], rng=random.Random(3),
-                   lists=discover({}, clients))
+@pytest.fixture
+def clients(slow_reference) -> Iterator[dict[str, ApiClient]]:
+    """A client per API the factory needs, within a concurrency of 3; closed afterwards."""
+    server, auth = slow_reference
+    limits = Limits.for_policy({server.base_url}, SafetyPolicy(max_concurrency=3), 30.0, [])
+    made = {api: ApiClient(server.api_url(api), limits, TokenSource(auth),
+                           default_headers=default_headers(api))
+            for api in ("zaken", "catalogi", "documenten", "selectielijst")}
+    yield made
+    for client in made.values():
+        client.close()
 
 
 def test_a_document_goes_after_every_relation_to_it_and_several_go_at_once(slow_reference,
+                                                                           clients,
                                                                            monkeypatch):
     """One document related to four zaken: its DELETE is sent only once every
     zaakinformatieobject naming it is gone (the supplier would refuse it before), while the
     other deletes overlap within the concurrency of 3. Sent one after another in newest-first
     order three at a time, the document would go out beside the last relation."""
-    server, auth = slow_reference
-    factory = _factory(server, auth, 3)
+    server, _ = slow_reference
+    factory = Factory(catalogi=clients["catalogi"], zaken=clients["zaken"],
+                      documenten=clients["documenten"], rng=random.Random(3),
+                      lists=discover({}, clients))
     types = factory.zaaktype_set()
     document = factory.document(types.informatieobjecttype)["url"]
     made, relations = [document], []
