@@ -238,9 +238,7 @@ class CatalogiAdapter(DataAdapter):
         # judged with the object's other one: DRF keeps a field a PUT leaves out, as a PATCH
         # does (Open Zaak: date-mismatch)
         update = action in ("update", "partial_update")
-        # an update may name an object the pass did not make (a stateful step's link from a
-        # list): what the target holds for it, read once, not a guess
-        stored = (self._current(path_url(case)) or {}) if update else {}
+        stored = (self.owners.get(path_url(case)) or {}) if update else {}
         for begin, end in DATE_PAIRS:
             first = body[begin] if begin in body else stored.get(begin)
             last = body[end] if end in body else stored.get(end)
