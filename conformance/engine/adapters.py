@@ -250,7 +250,9 @@ class DataAdapter:
 
     def current(self, url: str, client: Any) -> dict[str, Any] | None:
         """What the target holds for an object: remembered, else read once through ``client``
-        (the API's factory client) and remembered."""
+        (the API's factory client) and remembered. An update may name an object the pass did
+        not make (a stateful step's link from a list): its valid body keeps what the target
+        holds for the fields that may not change, never a guess."""
         if url not in self.owners and client is not None:
             resp = client.get(url)
             if resp.status_code == 200:

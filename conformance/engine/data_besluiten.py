@@ -110,8 +110,6 @@ class BesluitenAdapter(DataAdapter):
             # the beslisdatum (AWB) is when it was decided: never a date still to come
             # (Open Zaak: future_not_allowed)
             body["datum"] = date.today().isoformat()
-        # an update may name a besluit the pass did not make (a stateful step's link from a
-        # list): what the target holds, read once, not a guess
         known = (self.current(path_url(case), self.factory.besluiten)
                  if action != "create" else None)
         if known is not None:

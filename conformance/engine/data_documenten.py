@@ -217,8 +217,6 @@ class DocumentenAdapter(DataAdapter):
 
     def _adapt_gebruiksrecht(self, action: str, case: Any) -> None:
         body: dict[str, Any] = case.body
-        # an update may name a gebruiksrecht the pass did not make (a stateful step's link
-        # from a list): what the target holds, read once, not a guess
         known = (self.current(path_url(case), self.factory.documenten)
                  if action != "create" else None)
         if known is not None and known.get("informatieobject"):
