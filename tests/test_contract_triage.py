@@ -141,3 +141,56 @@ def test_a_404_for_a_made_up_id_is_no_refusal_of_valid_data():
         "conditional"
     assert triage("positive_data_acceptance", "zaak_retrieve", 304, "", _request(),
                   []).kind == "deviation"
+
+
+def test_a_rule_may_forgive_only_requests_that_left_a_query_parameter_out():
+    rules = [{"check": "status_code_conformance", "operations": ["applicatie_consumer"],
+              "statuses": [400], "when": {"query_absent": "clientId"}, "reason": "r"}]
+    assert spec_gap_rule(rules, "status_code_conformance", "applicatie_consumer", 400, "",
+                         _request("http://x/applicaties/consumer"))
+    assert not spec_gap_rule(rules, "status_code_conformance", "applicatie_consumer", 400, "",
+                             _request("http://x/applicaties/consumer?clientId=abc"))
+
+
+# What the built-in profiles forgive, in the shapes the clean reference's answers had in the
+# budget-standard false-alarm round (seeds 601-602) and Open Zaak 1.30 gives too.
+MISSING_BODY = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+                "Expected: 400, 401, 403, 404, 406, 409, 415, 422\n"
+                "Invalid component: Missing request body")
+MISSING_FIELD = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+                 "Expected: 400, 401, 403, 404, 406, 409, 415, 422\n"
+                 "Invalid component: in body - violates `required` at /$ref (was \"x\")")
+
+
+def _gaps(profile_id: str) -> list[dict]:
+    from conformance.profiles import load_profile
+    return load_profile(profile_id).contract["spec_gaps"]
+
+
+def test_a_bodyless_patch_accepted_is_a_spec_gap_but_an_invalid_body_accepted_is_not():
+    for profile_id, operation, status in (("brc-1.1", "besluit_partial_update", 200),
+                                          ("nrc-1.0", "abonnement_partial_update", 200),
+                                          ("vwl-0.9", "verwerkingsactie_list_patch", 204)):
+        gaps = _gaps(profile_id)
+        bodyless = _request("http://x/y/1")
+        assert triage("negative_data_rejection", operation, status, MISSING_BODY, bodyless,
+                      gaps).kind == "spec_gap", profile_id
+        assert triage("negative_data_rejection", operation, status, MISSING_FIELD,
+                      _request("http://x/y/1", **SENT), gaps).kind == "deviation", profile_id
+        # only the PATCH: a create that accepts no body accepts invalid data
+        assert triage("negative_data_rejection", operation.replace("partial_update", "create"),
+                      201, MISSING_BODY, bodyless, gaps).kind == "deviation", profile_id
+
+
+def test_ac_consumer_without_client_id_and_nrc_notificatie_without_json_are_spec_gaps():
+    ac = _gaps("ac-1.0")
+    without = _request("http://x/autorisaties/api/v1/applicaties/consumer")
+    assert triage("status_code_conformance", "applicatie_consumer", 400,
+                  "Undocumented status code: Received: 400", without, ac).kind == "spec_gap"
+    assert triage("status_code_conformance", "applicatie_consumer", 409,
+                  "Undocumented status code: Received: 409", without, ac).kind == "deviation"
+    nrc = _gaps("nrc-1.0")
+    assert triage("status_code_conformance", "notificaties_create", 415,
+                  "Undocumented status code: Received: 415", _request(), nrc).kind == "spec_gap"
+    assert triage("status_code_conformance", "kanaal_create", 415,
+                  "Undocumented status code: Received: 415", _request(), nrc).kind == "deviation"

@@ -90,7 +90,8 @@ def spec_gap_rule(rules: list[dict[str, Any]], check: str, operation: str, statu
 
 
 def _case_matches(when: dict[str, Any], request: Any) -> bool:
-    """The request condition of a rule: a header it carried, a query parameter it had."""
+    """The request condition of a rule: a header it carried, a query parameter it had or
+    left out."""
     if not when:
         return True
     if request is None:
@@ -102,6 +103,8 @@ def _case_matches(when: dict[str, Any], request: Any) -> bool:
             return False
     params = parse_qs(urlsplit(str(getattr(request, "uri", ""))).query, keep_blank_values=True)
     if when.get("query") is not None and when["query"] not in params:
+        return False
+    if when.get("query_absent") is not None and when["query_absent"] in params:
         return False
     return not (when.get("has_query") and not params)
 
