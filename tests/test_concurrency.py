@@ -121,9 +121,40 @@ def test_a_fork_never_deletes_a_common_object():
     fork.pointed.add(case.id)
     fork.spare_common(case)
     assert _path(case) != PREPARED and case.id not in fork.pointed
-    own = _case("DELETE", "zaak_delete", uuid="00000000-0000-0000-0000-000000000009")
+    own = _case("DELETE", "zaak_delete", case_id="c2")
+    fork.positive_path(own)
+    mine = own.path_parameters["uuid"]
     fork.spare_common(own)
-    assert own.path_parameters["uuid"] == "00000000-0000-0000-0000-000000000009"
+    assert own.path_parameters["uuid"] == mine and own.id in fork.pointed
+
+
+def test_a_fork_deletes_only_what_it_pointed_its_delete_at():
+    """An id schemathesis reused from another fork's answer can name the object that fork
+    claimed for its writes (nrc-1.0, budget standard, concurrency 4: an abonnement deleted
+    under a running PATCH, whose valid request then got a 404). A fork's DELETE that the
+    adapter did not point names nothing instead; an id that is no UUID is the case's
+    invalid input and stays."""
+    adapter = _adapter()
+    create = adapter.fork("zaak_create")
+    claimed = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000cc"
+    post = _case("POST", "zaak_create")
+    post.path_parameters = {}
+    create.answered(post, _Created(url=claimed))
+    update = adapter.fork("zaak_update")
+    write = _case("PATCH", "zaak_partial_update")
+    update.positive_path(write)
+    assert _path(write) == claimed
+    delete = adapter.fork("zaak_delete")
+    reused = _case("DELETE", "zaak_delete", uuid=claimed.rsplit("/", 1)[-1], case_id="c2")
+    delete.spare_common(reused)
+    assert _path(reused) not in (claimed, PREPARED) and reused.id not in delete.pointed
+    invalid = _case("DELETE", "zaak_delete", uuid="null,null", case_id="c3")
+    delete.spare_common(invalid)
+    assert invalid.path_parameters["uuid"] == "null,null"
+    one_worker = _adapter()  # without forks nothing runs under a write: the case is as made
+    alone = _case("DELETE", "zaak_delete", uuid=claimed.rsplit("/", 1)[-1], case_id="c4")
+    one_worker.spare_common(alone)
+    assert _path(alone) == claimed
 
 
 def test_forks_choose_by_seed_and_operation_not_by_which_thread_came_first():

@@ -73,6 +73,8 @@ class DataAdapter:
     #: in a fork: the objects every operation may use (those of the adapter it was forked
     #: from); a write that names an object in its path is given one of the fork's own
     common: frozenset[str] = frozenset()
+    #: a fork of a pass whose operations run concurrently (``fork``)
+    forked: bool = False
     #: objects deleted (or found missing) by any fork: never handed back by ``absorb``
     gone: set[str] = field(default_factory=set)
     #: objects the forks' creates made, URL -> body: a fork that needs one of that kind for
@@ -103,6 +105,7 @@ class DataAdapter:
         twin.factory = dataclasses.replace(self.factory, rng=random.Random(
             hash(self.factory.rng.getstate()) ^ salt))
         twin.common = frozenset(self.owners) | self.kept()
+        twin.forked = True
         twin._lock = threading.Lock()
         return twin
 
@@ -224,13 +227,18 @@ class DataAdapter:
         return None
 
     def spare_common(self, case: Any) -> None:
-        """A fork never deletes an object the others use: a DELETE whose path names one (a
-        generated case: schemathesis fills paths with ids it saw in answers) names an object
-        that does not exist instead, which proves nothing either way."""
-        if not self.common or case.method.upper() != "DELETE" or not case.path_parameters:
+        """A fork deletes only what it pointed its DELETE at (``positive_path``: its own).
+        Any other id names an object that does not exist instead, which proves nothing
+        either way: schemathesis fills generated paths with ids it saw in answers, which
+        may name an object the other forks use or one another fork claimed, and deleting
+        that under them makes their valid requests 404 (nrc-1.0, budget standard,
+        concurrency 4). Ids that are no UUID are the case's invalid input and stay."""
+        if not self.forked or case.method.upper() != "DELETE" or not case.path_parameters:
             return
-        if path_url(case) in self.common:
-            name = list(case.path_parameters)[-1]
+        name = list(case.path_parameters)[-1]
+        if case.id in self.pointed and path_url(case) not in self.common:
+            return
+        if path_url(case) in self.common or _is_uuid(case.path_parameters[name]):
             case.path_parameters[name] = str(uuid.UUID(int=self.rng.getrandbits(128)))
             self.pointed.discard(case.id)
 
@@ -279,7 +287,7 @@ class DataAdapter:
             with self._lock:
                 self._forget(url)
         self.observe(case, response)
-        if self.common and case.method.upper() == "POST" and status == 201:
+        if self.forked and case.method.upper() == "POST" and status == 201:
             self._offer(response)
 
     def _offer(self, response: Any) -> None:
@@ -300,6 +308,14 @@ class DataAdapter:
                 if url in (v for v in body.values() if isinstance(v, str)):
                     known.pop(other, None)
                     self.gone.add(other)
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def stateful(case: Any) -> bool:
