@@ -119,3 +119,34 @@ def test_scope_rules_need_a_normal_client(resolver, tmp_path: Path):
         assert "not exercised: the target leaves out client vwl-normaal" in req.message, req.id
     assert [m["part"] for m in lacking.missing_parts] == ["client vwl-normaal"]
     assert lacking.verdict == "incomplete"  # nothing decisive was left to decide
+
+
+@pytest.mark.slow
+def test_a_person_with_other_actions_in_the_log_is_no_false_alarm(resolver, tmp_path: Path):
+    """A real log keeps every action, and logs each inzage itself (vwl-038): the persons the
+    suites draw (fictional BSNs, about 900) soon have actions that are not the test's own.
+    The budget-standard false-alarm round found vwl-024 failing on the clean reference for
+    one. Here every fictional person has a normal action already; the rules that list a
+    person's actions must still pass."""
+    import httpx
+
+    from conformance.auth import TokenSource
+    from conformance.zgw import rsin_is_valid as valid
+
+    everyone = [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": f"99999{n:04d}"}
+                for n in range(10_000) if valid(f"99999{n:04d}")]
+    profile = load_profile(PROFILE)
+    listing = ["vwl-024", "vwl-026", "vwl-027", "vwl-028"]
+    profile = dataclasses.replace(profile, requirements=[
+        r for r in profile.requirements if r.id in listing])
+    options = RunOptions(seed=SEED, budget="quick", out_dir=tmp_path, resolver=resolver)
+    with embedded_target(resolver, apis=("vwl-bewerking", "vwl-inzage")) as target:
+        resp = httpx.post(f"{target.apis['vwl-bewerking']}/verwerkingsacties",
+                          headers=TokenSource(target.auth).headers(), timeout=30, json={
+                              "actieNaam": "Eerdere verwerking", "vertrouwelijkheid": "normaal",
+                              "tijdstip": "2026-01-05T12:00:00+01:00",
+                              "verwerkteObjecten": everyone})
+        assert resp.status_code == 201, resp.text[:300]
+        result = execute(profile, target, options)
+    assert {r.id: r.outcome for r in result.requirements} == dict.fromkeys(listing, "passed"), [
+        (r.id, r.message) for r in result.requirements if r.outcome != "passed"]
