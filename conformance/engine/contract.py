@@ -31,6 +31,7 @@ from . import adapters
 from .applicability import applies
 from .budget import Budget
 from .evidence import evidence
+from .partial_update import only_left_out
 from .progress import Progress
 from .triage import triage
 
@@ -139,6 +140,10 @@ def _config(s: ContractSettings) -> schemathesis.Config:
         "workers": s.concurrency,
         "request-timeout": s.request_timeout_s,
         "max-redirects": 0,
+        # a failed check does not end an operation's phase: the other requirements of the
+        # operation are still exercised (a refusal is evidence, not a reason to stop), and a
+        # failure triage forgives (a spec gap, a harness artefact) cannot leave them undecided
+        "continue-on-failure": True,
         "tls-verify": s.limits.verify_tls if s.limits is not None else True,
         # no NUL characters in generated text: JSON allows them and the OAS does not forbid
         # them, but Django REST framework refuses them in every text field (and PostgreSQL
@@ -344,11 +349,12 @@ class _Collector:
         tally.applied += 1  # a check that failed had something to judge
         status = response.status_code if response is not None else None
         text = f"{failure.title} {failure.message}" if failure is not None else ""
-        verdict = triage(node.name, operation, status, text,
-                         interaction.request if interaction is not None else None,
-                         self.settings.spec_gaps,
+        request = interaction.request if interaction is not None else None
+        verdict = triage(node.name, operation, status, text, request, self.settings.spec_gaps,
                          pointed=not (case is not None and case.path_parameters)
-                         or case_id in self.pointed)
+                         or case_id in self.pointed,
+                         left_out=node.name == "negative_data_rejection"
+                         and only_left_out(case, request, text))
         if verdict.kind == "conditional":
             return
         if verdict.kind in ("spec_gap", "harness_artefact"):

@@ -5,7 +5,9 @@ Every failed (operation, check) of the schemathesis pass is one of:
 - a **deviation**: the supplier broke the rule the check stands for (it counts);
 - a **spec gap**: the official OAS and the standard's own text disagree and the supplier
   follows the text (the profile's ``contract.spec_gaps``: each names its check, operations,
-  statuses, the case it forgives and why); reported as a finding, never counted;
+  statuses, the case it forgives and why; and, for every profile, a PATCH that only left
+  out what a partial update may leave out, partial_update.py); reported as a finding, never
+  counted;
 - a **harness artefact**: the "invalid" request never reached the server as invalid (a
   header the HTTP client sent anyway, a read-only property ...); reported, never counted;
 - an **aspect** owned by another requirement: an error body in the wrong format seen by the
@@ -21,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .partial_update import REASON as PARTIAL_UPDATE
 
 #: aspects a requirement may own (profile ``owns:``); each names what the deviation is about
 ASPECTS = {
@@ -44,9 +48,11 @@ DEVIATION = Triage("deviation")
 
 
 def triage(check: str, operation: str, status: int | None, text: str,
-           request: Any, rules: list[dict[str, Any]], *, pointed: bool = True) -> Triage:
+           request: Any, rules: list[dict[str, Any]], *, pointed: bool = True,
+           left_out: bool = False) -> Triage:
     """Classify one failed check (``request`` is the schemathesis interaction's request;
-    ``pointed``: the case's path named an object the run knew to exist)."""
+    ``pointed``: the case's path named an object the run knew to exist; ``left_out``: the
+    case was a PATCH whose only invalid part was what it left out, partial_update.py)."""
     if status == 404 and check == "positive_data_acceptance" and not pointed:
         return Triage("conditional", "404 for a generated or earlier deleted id: that no "
                                      "object has it is no refusal of valid data")
@@ -60,6 +66,11 @@ def triage(check: str, operation: str, status: int | None, text: str,
     rule = spec_gap_rule(rules, check, operation, status, text, request)
     if rule is not None:
         return Triage("spec_gap", rule["reason"])
+    if check == "missing_required_header" and request is not None and not request.body and \
+            "missing required 'Content-Type' header" in text:
+        return Triage("harness_artefact", NO_CONTENT)
+    if check == "negative_data_rejection" and left_out:
+        return Triage("spec_gap", PARTIAL_UPDATE)
     if check == "negative_data_rejection" and request is not None:
         reason = harness_artefact(text, request.headers, has_body=bool(request.body),
                                   sent_json=_is_json(request.body))
@@ -110,6 +121,7 @@ def _case_matches(when: dict[str, Any], request: Any) -> bool:
 
 
 _WAS = re.compile(r"\(was ([^)]*)\)")
+NO_CONTENT = "no Content-Type on a request without a body, where it would describe nothing"
 
 
 def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True,
@@ -142,14 +154,14 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
             harmless.append("a required header the generated case left out was sent by the "
                             "HTTP client anyway")
         elif not has_body and "violates `required`" in violation and unsent == {"content-type"}:
-            harmless.append("no Content-Type on a request without a body, where it would "
-                            "describe nothing")
+            harmless.append(NO_CONTENT)
         elif "body" in violation and "violates `not` at /properties/" in violation:
             harmless.append("a read-only property in the body, which servers ignore on input")
         elif sent_json and "invalid syntax: random bytes" in violation.lower():
             harmless.append("a body labelled 'random bytes, not JSON' that was sent as "
                             "well-formed JSON")
-        elif not has_body and "`Content-Type` in header" in violation:
+        elif not has_body and ("`Content-Type` in header" in violation
+                               or "Missing `Content-Type` at header" in violation):
             harmless.append("a wrong Content-Type on a request without a body, so describing "
                             "nothing")
         else:
