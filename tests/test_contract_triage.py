@@ -78,6 +78,27 @@ def test_wrong_content_type_without_a_body_is_no_evidence():
                   []).kind == "deviation"
 
 
+def test_a_header_the_case_left_out_but_the_client_sent_is_no_evidence_in_any_phrasing():
+    """drc-1.4 and ztc-1.3, budget standard, seed 601: a PATCH and a PUT whose case left out
+    Content-Type, sent with it and a JSON body all the same, accepted."""
+    sent = SimpleNamespace(uri="http://x/y/1", headers={"Content-Type": "application/json"},
+                           body='{"lock": "x"}')
+    coverage = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+                "Invalid component: Missing `Content-Type` at header")
+    assert _harness_artefact(coverage, sent.headers) is not None
+    assert _harness_artefact(coverage, {"Accept": "*/*"}) is None  # really left out
+    header = ("Missing required header accepted: Got 200 when missing required "
+              "'Content-Type' header, expected 400, 401, 403, 406, 412, 415, 422")
+    assert triage("missing_required_header", "x", 200, header, sent, []).kind == \
+        "harness_artefact"
+    unsent = SimpleNamespace(uri="http://x/y/1", headers={}, body='{"lock": "x"}')
+    assert triage("missing_required_header", "x", 200, header, unsent, []).kind == "deviation"
+    auth = "Got 200 when missing required 'Authorization' header"
+    assert triage("missing_required_header", "x", 200, auth,
+                  SimpleNamespace(uri="http://x/y", headers={}, body=None), []).kind == \
+        "deviation"
+
+
 def test_no_content_type_without_a_body_is_no_evidence():
     """A bodyless PATCH without Content-Type (the reference and Open Zaak take it as an empty
     partial update): a false alarm at concurrency 4, seed 403. Any other header missing, or a

@@ -66,9 +66,13 @@ def triage(check: str, operation: str, status: int | None, text: str,
     rule = spec_gap_rule(rules, check, operation, status, text, request)
     if rule is not None:
         return Triage("spec_gap", rule["reason"])
-    if check == "missing_required_header" and request is not None and not request.body and \
-            "missing required 'Content-Type' header" in text:
-        return Triage("harness_artefact", NO_CONTENT)
+    if check == "missing_required_header" and request is not None:
+        left_out = _left_out_headers(text) or set()
+        unsent = left_out - {str(name).lower() for name in dict(request.headers)}
+        if left_out and not unsent:
+            return Triage("harness_artefact", SENT_ANYWAY)
+        if unsent == {"content-type"} and not request.body:
+            return Triage("harness_artefact", NO_CONTENT)
     if check == "negative_data_rejection" and left_out:
         return Triage("spec_gap", PARTIAL_UPDATE)
     if check == "negative_data_rejection" and request is not None:
@@ -121,7 +125,21 @@ def _case_matches(when: dict[str, Any], request: Any) -> bool:
 
 
 _WAS = re.compile(r"\(was ([^)]*)\)")
+#: the coverage phase's and the missing-header check's phrasings of a header left out
+_MISSING_AT = re.compile(r"Missing `([^`]+)` at header")
+_MISSING_CHECK = re.compile(r"missing required '([^']+)' header")
 NO_CONTENT = "no Content-Type on a request without a body, where it would describe nothing"
+SENT_ANYWAY = "a required header the generated case left out was sent by the HTTP client anyway"
+
+
+def _left_out_headers(violation: str) -> set[str] | None:
+    """The headers a violation says the case left out (lower case), or None."""
+    if "header" in violation and "violates `required`" in violation:
+        was = _WAS.search(violation)
+        if was:
+            return {h.strip().lower() for h in was.group(1).split(",")}
+    missing = _MISSING_AT.search(violation) or _MISSING_CHECK.search(violation)
+    return {missing.group(1).lower()} if missing else None
 
 
 def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True,
@@ -148,20 +166,18 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
     sent = {name.lower() for name in sent_headers}
     harmless: list[str] = []
     for violation in violations:
-        was = _WAS.search(violation)
-        unsent = {h.strip().lower() for h in was.group(1).split(",")} - sent if was else None
-        if "header" in violation and "violates `required`" in violation and unsent == set():
-            harmless.append("a required header the generated case left out was sent by the "
-                            "HTTP client anyway")
-        elif not has_body and "violates `required`" in violation and unsent == {"content-type"}:
+        left_out = _left_out_headers(violation)
+        unsent = left_out - sent if left_out is not None else None
+        if unsent == set():
+            harmless.append(SENT_ANYWAY)
+        elif not has_body and unsent == {"content-type"}:
             harmless.append(NO_CONTENT)
         elif "body" in violation and "violates `not` at /properties/" in violation:
             harmless.append("a read-only property in the body, which servers ignore on input")
         elif sent_json and "invalid syntax: random bytes" in violation.lower():
             harmless.append("a body labelled 'random bytes, not JSON' that was sent as "
                             "well-formed JSON")
-        elif not has_body and ("`Content-Type` in header" in violation
-                               or "Missing `Content-Type` at header" in violation):
+        elif not has_body and "`Content-Type` in header" in violation:
             harmless.append("a wrong Content-Type on a request without a body, so describing "
                             "nothing")
         else:
