@@ -139,6 +139,10 @@ class Limits:
     _next_slot: float = 0.0
     #: requests in flight at once (policy.max_concurrency), for every client of the run
     _in_flight: threading.BoundedSemaphore = field(init=False, repr=False)
+    #: requests that held a place, and the seconds they held it: how long the supplier takes
+    #: to answer, as the harness sees it
+    _held: int = field(default=0, repr=False)
+    _held_s: float = field(default=0.0, repr=False)
 
     def __post_init__(self) -> None:
         self._in_flight = threading.BoundedSemaphore(max(1, self.policy.max_concurrency))
@@ -148,7 +152,19 @@ class Limits:
         """Hold one of the run's concurrent-request places while a request is sent and its
         answer read (waits for one to come free)."""
         with self._in_flight:
-            yield
+            started = time.monotonic()
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._held += 1
+                    self._held_s += time.monotonic() - started
+
+    def mean_answer_s(self) -> float | None:
+        """The mean time from sending a request to having its answer, so far (None before
+        the first)."""
+        with self._lock:
+            return self._held_s / self._held if self._held else None
 
     @classmethod
     def for_policy(cls, origins: set[str], policy: SafetyPolicy, timeout_s: float,

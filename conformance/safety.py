@@ -71,6 +71,16 @@ class SafetyPolicy:
             return self
         return SafetyPolicy(**{**asdict(self), "max_concurrency": concurrency})
 
+    def share(self, parts: int) -> SafetyPolicy:
+        """One of ``parts`` equal shares of the policy's concurrency and rate, for one of
+        that many processes that send side by side: together they keep to the policy."""
+        if parts <= 1:
+            return self
+        rate = self.requests_per_second
+        return SafetyPolicy(**{**asdict(self),
+                               "max_concurrency": max(1, self.max_concurrency // parts),
+                               "requests_per_second": None if rate is None else rate / parts})
+
     def summary(self) -> dict[str, Any]:
         """The policy as recorded in results.json (``run.safety``)."""
         return {

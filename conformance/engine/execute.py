@@ -37,6 +37,7 @@ from .budget import budget as budget_preset
 from .contract import ContractOutcome, ContractSettings, run_contract
 from .prepare import Preparation, prepare
 from .progress import Progress
+from .suite_turns import suite_workers
 from .suites import SuiteOutcome, run_suites
 
 
@@ -99,6 +100,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                               default_headers=default_headers(api))
                for api, url in target.apis.items()}
     timings: dict[str, float] = {}
+    workers = 1  # processes the suites ran in (suite_turns) ...
+    answer_s: float | None = None  # ... chosen by the supplier's mean answer time before them
     notes: list[str] = [f"the secret of client '{client_id}' is weak ({why}); evidence masks it "
                         "only where it stands as a credential"
                         for client_id, why in target.auth.weak_secrets()]
@@ -144,8 +147,11 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                 suites = SuiteOutcome({}, [f"not run: the run's time bound of "
                                            f"{policy.run_timeout_s:g} s had passed"], 0.0, None)
             elif refs:
-                progress.phase(f"business-rule suites ({len(refs)} tests)", unit="tests",
-                               total=len(refs))
+                answer_s = limits.mean_answer_s()
+                workers = suite_workers(policy.max_concurrency, len(refs), answer_s)
+                progress.phase(f"business-rule suites ({len(refs)} tests"
+                               + (f", {workers} side by side)" if workers > 1 else ")"),
+                               unit="tests", total=len(refs))
                 suites = run_suites(refs, _suite_context(profile, target, options, prep, limits),
                                     target.auth.secret, options.out_dir / ".work",
                                     options.out_dir / "report.html",
@@ -153,7 +159,8 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                                     **({} if left is None else {"timeout_s": left + 30}),
                                     client_secrets={c.name: c.secret
                                                     for c in target.auth.clients},
-                                    progress=progress)
+                                    progress=progress,
+                                    workers=workers)
                 timings["suites"] = round(suites.duration_s, 3)
     finally:
         if prep.factory is not None:
@@ -212,13 +219,18 @@ def execute(profile: Profile, target: Target, options: RunOptions,
             "python_version": platform.python_version(), "started_at": started_at,
             "finished_at": _now(), "duration_s": round(time.monotonic() - t0, 3),
             "timings": timings, "requests": requests, "notes": notes,
-            "safety": policy.summary(),
+            "safety": policy.summary(), "suite_workers": workers,
+            "mean_answer_ms": _ms(answer_s),
             "cleanup": [{"url": c["url"], "removed": c["removed"],
                          **({"status": c["status"]} if c.get("status") is not None else {}),
                          **({"error": c["error"]} if c.get("error") else {})}
                         for c in cleanup_report],
         },
     )
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
 
 
 def _not_exercised(requirements: list[Any], missing: list[dict[str, str]],

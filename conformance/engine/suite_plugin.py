@@ -2,7 +2,7 @@
 
 Loaded in a child pytest process by ``engine.suites``. It gives tests their
 fixtures (an authenticated client per API, a data factory, the prepared
-zaaktype) and writes one record per test: outcome, message and evidence.
+zaaktype) and one record per test: outcome, message and evidence (suite_records).
 Outcome rule: an ``AssertionError`` is the supplier breaking the rule
 (``failed``); any other exception means the harness could not decide
 (``error``); ``pytest.skip`` means not applicable (``skipped``).
@@ -25,7 +25,6 @@ from ..external_lists import ExternalLists
 from ..parts import api_part, lacks
 from ..redact import for_redaction
 from ..safety import SafetyPolicy
-from ..suites._helpers import NotJudged, take_deviations
 from ..targets import AuthConfig, origin_of
 from ..zgw import Factory, ZaaktypeSet, default_headers
 from .data_autorisaties import NO_AC, RESTRICTED, Autorisaties
@@ -38,13 +37,12 @@ from .data_verwerkingen import (
     NORMAL_CLIENT,
     VerwerkingenLog,
 )
+from .suite_records import REMOVALS, Capture, Recorder
+from .suite_turns import ALONE, MARKERS, group_alone_tests, seed_name, turn
 from .webhook import CallbackSettings, WebhookReceiver
 
 SECRET_ENV = "CONFORMANCE_RUN_SECRET"
 CLIENT_SECRETS_ENV = "CONFORMANCE_RUN_CLIENT_SECRETS"  # JSON: client name -> secret
-CLEANUP_FILE = "suite-cleanup.json"  # beside the results file: what the tests made, removed?
-PROGRESS_FILE = "suite-progress.json"  # beside it too: tests done so far, for the parent
-_CLEANUP: list[dict[str, Any]] = []
 
 
 class SuiteContext:
@@ -64,6 +62,8 @@ class SuiteContext:
         self.tested_apis: list[str] = data.get("tested_apis", [])
         self.notifications: dict[str, Any] = data.get("notifications") or {}
         self.safety: dict[str, Any] = data.get("safety") or {}
+        self.workers: int = data.get("workers", 1)  # xdist workers running the tests
+        self.turn_lock: str | None = data.get("turn_lock")  # with several: suite_turns
         secrets = json.loads(os.environ.get(CLIENT_SECRETS_ENV) or "{}")
         #: the target's further clients (auth.clients): name -> (client_id, secret)
         self.clients: dict[str, tuple[str, str]] = {
@@ -86,80 +86,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-results", help="JSON file to write per-test records to")
 
 
-class _Recorder:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.records: dict[str, dict[str, Any]] = {}
-        self.total = 0
-        self.limits: Limits | None = None  # the session's, once a test has used it
-
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.total = len(session.items)
-
-    def pytest_runtest_logfinish(self) -> None:
-        """After each test (teardown included): how far the suites are, for the parent's
-        progress view; replaced whole, so the parent never reads half a file."""
-        failed = sum(r["outcome"] == "failed" for r in self.records.values())
-        requests = self.limits.requests_sent if self.limits is not None else 0
-        tmp = self.path.with_name(PROGRESS_FILE + ".tmp")
-        tmp.write_text(json.dumps({"done": len(self.records), "total": self.total,
-                                   "failed": failed, "requests": requests}), encoding="utf-8")
-        os.replace(tmp, self.path.with_name(PROGRESS_FILE))
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
-        outcome = yield
-        report = outcome.get_result()
-        self.limits = self.limits or getattr(item, "funcargs", {}).get("_limits")
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-            self.records[item.nodeid] = self._record(item, call, report)
-
-    def _record(self, item: pytest.Item, call: pytest.CallInfo[None],
-                report: pytest.TestReport) -> dict[str, Any]:
-        func = getattr(item, "function", None)
-        ref = f"{func.__module__}:{func.__name__}" if func else item.nodeid
-        if report.passed:
-            outcome, message = "passed", ""
-        elif report.skipped:
-            outcome = "skipped"
-            longrepr = report.longrepr
-            message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        else:
-            exc = call.excinfo.value if call.excinfo else None
-            outcome = "failed" if isinstance(exc, AssertionError) else "error"
-            message = _message(exc)
-            if isinstance(exc, NotJudged):  # another rule's deviation kept it from judging
-                message = str(exc)
-        evidence = []
-        if outcome in ("failed", "error"):
-            clients = getattr(item, "funcargs", {}).get("_conformance_clients")
-            exchanges = []
-            for client in (clients or {}).values():
-                exchanges.extend(client.exchanges)
-            exchanges.sort(key=lambda e: e.order)
-            for exchange in exchanges[-2:]:
-                evidence.append(exchange.evidence())
-        record = {"nodeid": item.nodeid, "ref": ref, "outcome": outcome, "message": message,
-                  "evidence": evidence, "deviations": take_deviations()}
-        if outcome == "error" and isinstance(getattr(call.excinfo, "value", None), NotJudged):
-            record["aspect"] = call.excinfo.value.aspect  # type: ignore[union-attr]
-        return record
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        self.path.write_text(json.dumps(list(self.records.values()), indent=1), encoding="utf-8")
-        self.path.with_name(CLEANUP_FILE).write_text(json.dumps(_CLEANUP), encoding="utf-8")
-
-
-def _message(exc: BaseException | None) -> str:
-    if exc is None:
-        return "unknown failure"
-    text = str(exc).strip() or type(exc).__name__
-    first = text.splitlines()[0] if isinstance(exc, AssertionError) else text
-    if not isinstance(exc, AssertionError):
-        first = f"{type(exc).__name__}: {first}"
-    return first[:2000]
-
-
 class _HtmlTitle:
     """Titles the pytest-html technical log after the run it belongs to."""
 
@@ -171,14 +97,31 @@ class _HtmlTitle:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
     results = config.getoption("--conformance-results", default=None)
     if results:
-        config.pluginmanager.register(_Recorder(Path(results)), "conformance-recorder")
+        config.pluginmanager.register(Capture(), "conformance-capture")
+        if not hasattr(config, "workerinput"):  # an xdist worker only captures
+            config.pluginmanager.register(Recorder(Path(results)), "conformance-recorder")
     context = config.getoption("--conformance-context", default=None)
     if context and config.pluginmanager.hasplugin("html"):
         title = json.loads(Path(context).read_text(encoding="utf-8")).get("title", "")
         config.pluginmanager.register(_HtmlTitle(title or "Conformance suites"),
                                       "conformance-title")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    group_alone_tests(items)
+
+
+@pytest.fixture(autouse=True)
+def _turn(request: pytest.FixtureRequest, suite_context: SuiteContext) -> Iterator[None]:
+    """Each test takes its turn (suite_turns): alone, or beside the other workers' tests."""
+    with turn(suite_context.turn_lock,
+              alone=request.node.get_closest_marker(ALONE) is not None):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -192,11 +135,14 @@ def suite_context(request: pytest.FixtureRequest) -> SuiteContext:
 @pytest.fixture(scope="session")
 def _limits(suite_context: SuiteContext) -> Limits:
     safety = suite_context.safety  # the run's policy, with what is left of budget and time
+    workers = suite_context.workers  # each keeps to its share, so all keep to the policy
+    budget = safety.get("budget_left")
     limits = Limits.for_policy(
         {origin_of(u) for u in suite_context.apis.values()},
-        SafetyPolicy.from_context(safety.get("policy")), suite_context.timeout_s,
-        suite_context.secrets(), run_seconds=safety.get("seconds_left"),
-        request_budget=safety.get("budget_left"))
+        SafetyPolicy.from_context(safety.get("policy")).share(workers),
+        suite_context.timeout_s, suite_context.secrets(),
+        run_seconds=safety.get("seconds_left"),
+        request_budget=None if budget is None else budget // workers)
     limits.max_response_bytes = min(limits.max_response_bytes, suite_context.max_response_bytes)
     return limits
 
@@ -276,7 +222,7 @@ def apis_under_test(suite_context: SuiteContext, _conformance_clients: dict[str,
 def factory(request: pytest.FixtureRequest, suite_context: SuiteContext,
             _conformance_clients: dict[str, ApiClient]) -> Factory:
     """Makes valid objects; what a test makes is removed after it (best effort)."""
-    rng = random.Random(f"{suite_context.seed}:{request.node.nodeid}")
+    rng = random.Random(f"{suite_context.seed}:{seed_name(request.node.nodeid)}")
     made = Factory(catalogi=_api(_conformance_clients, "catalogi"),
                    zaken=_conformance_clients.get("zaken"),
                    documenten=_conformance_clients.get("documenten"), rng=rng,
@@ -284,7 +230,7 @@ def factory(request: pytest.FixtureRequest, suite_context: SuiteContext,
                    lists=ExternalLists.from_dict(suite_context.fixtures.get("external_lists")),
                    forms=dict(suite_context.fixtures.get("forms") or {}))
     yield made
-    _CLEANUP.extend(made.cleanup())
+    REMOVALS.extend(made.cleanup())
 
 
 @pytest.fixture
@@ -382,7 +328,7 @@ def vwl_normaal(suite_context: SuiteContext, _limits: Limits,
 def vwl_log(request: pytest.FixtureRequest, suite_context: SuiteContext,
             vwl_bewerking: ApiClient) -> Iterator[VerwerkingenLog]:
     """Logs verwerkingsacties for a test; they are marked vervallen after it (best effort)."""
-    rng = random.Random(f"{suite_context.seed}:{request.node.nodeid}")
+    rng = random.Random(f"{suite_context.seed}:{seed_name(request.node.nodeid)}")
     log = VerwerkingenLog(vwl_bewerking, rng)
     yield log
-    _CLEANUP.extend(log.cleanup())
+    REMOVALS.extend(log.cleanup())

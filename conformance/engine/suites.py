@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .progress import Progress
-from .suite_plugin import CLEANUP_FILE, CLIENT_SECRETS_ENV, PROGRESS_FILE, SECRET_ENV
+from .suite_plugin import CLIENT_SECRETS_ENV, SECRET_ENV
+from .suite_records import CLEANUP_FILE, PROGRESS_FILE
 
 SUITE_TIMEOUT_S = 1800
+TURN_LOCK = "suite-turns.lock"  # the lock whose turns the workers' tests take (suite_turns)
 POLL_S = 0.5  # how often the parent reads the child's progress file
 
 
@@ -62,9 +64,11 @@ def _harness_root() -> str | None:
 def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, work_dir: Path,
                report_html: Path | None, title: str, timeout_s: float = SUITE_TIMEOUT_S,
                client_secrets: dict[str, str] | None = None,
-               progress: Progress | None = None) -> SuiteOutcome:
+               progress: Progress | None = None, workers: int = 1) -> SuiteOutcome:
     """Run the named tests (``module:function``); one record list per ref. ``progress``
-    hears the tests done, failed and the requests the child sent, as the child reports them."""
+    hears the tests done, failed and the requests the child sent, as the child reports them.
+    With ``workers`` > 1 the child runs its tests side by side in that many pytest-xdist
+    workers (suite_turns), each keeping to its share of the run's safety policy."""
     started = time.monotonic()
     if not refs:
         return SuiteOutcome({}, [], 0.0, None)
@@ -74,6 +78,8 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     ctx_file = work_dir / "suite-context.json"
     res_file = work_dir / "suite-results.json"
     ini = work_dir / "pytest.ini"
+    if workers > 1:
+        context = {**context, "workers": workers, "turn_lock": str(work_dir / TURN_LOCK)}
     ctx_file.write_text(json.dumps({**context, "title": title}), encoding="utf-8")
     ini.write_text("[pytest]\n", encoding="utf-8")
     node_ids = [f"{_module_file(r.split(':')[0])}::{r.split(':')[1]}" for r in refs]
@@ -87,6 +93,8 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
             # the suites live inside the installed package, i.e. inside a virtualenv,
             # which pytest otherwise refuses to collect from
             "--collect-in-virtualenv"]
+    if workers > 1:
+        args += ["-p", "xdist.plugin", "-n", str(workers), "--dist", "loadgroup"]
     if report_html is not None:
         args += [f"--html={report_html}", "--self-contained-html"]
     env = {k: v for k, v in os.environ.items() if k not in (SECRET_ENV, CLIENT_SECRETS_ENV)}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from ..engine.data_autorisaties import Autorisaties, drc, zrc
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import (
@@ -180,6 +182,7 @@ def _body(zaaktype_set: ZaaktypeSet) -> dict[str, Any]:
             "autorisaties": [zrc(zaaktype_set.zaaktype, ["zaken.lezen"])]}
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_pagination(autorisaties: Autorisaties, zaaktype_set: ZaaktypeSet) -> None:
     """GET /applicaties is paginated as {count, next, previous, results}."""
     check_pagination(autorisaties.ac, APPLICATIES, lambda: _made(

@@ -73,6 +73,7 @@ def _besluit_on_zaak(factory: Factory, types: BesluitenSet) -> tuple[dict[str, A
 # --- generic ZGW rules on the Besluiten API ---------------------------------------------------
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_pagination(besluiten: ApiClient, factory: Factory,
                     besluiten_types: BesluitenSet) -> None:
     """GET /besluiten is paginated as {count, next, previous, results}."""

@@ -109,6 +109,7 @@ def _zaak_with_document(factory: Factory, types: ZaaktypeSet) -> tuple[dict[str,
 # --- generic ZGW rules on the Documenten API --------------------------------------------------
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_pagination(documenten: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet) -> None:
     """GET /enkelvoudiginformatieobjecten is paginated as {count, next, previous, results}."""
     check_pagination(documenten, DOCS,

@@ -14,10 +14,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from ..client import ApiClient
 from ..engine.webhook import WebhookReceiver
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import expect_status, fetch
+
+# the notification tests share the harness's webhook receiver: one worker runs them all
+# (suite_turns)
+pytestmark = pytest.mark.xdist_group("notifications")
 
 REQUIRED_FIELDS = ("kanaal", "hoofdObject", "resource", "resourceUrl", "actie", "aanmaakdatum")
 UPDATE_ACTIONS = ("update", "partial_update")

@@ -39,6 +39,10 @@ from .generic_checks import (
     unknown_uuid,
 )
 
+# the notification tests share the harness's webhook receiver: one worker runs them all
+# (suite_turns)
+pytestmark = pytest.mark.xdist_group("notifications")
+
 #: how long a delivery may take (the NRC delivers asynchronously)
 DELIVERY_TIMEOUT_S = 10.0
 #: how long to wait, once the expected deliveries arrived, to see that no other comes

@@ -32,6 +32,10 @@ from ..engine.data_webhook import (
 )
 from ._helpers import expect_status, problem, summary, where
 
+# the notification tests share the harness's webhook receiver: one worker runs them all
+# (suite_turns)
+pytestmark = pytest.mark.xdist_group("notifications")
+
 #: the message both NRCs in use POST when an abonnement is made (facts §4), verbatim
 NRC_TEST_MESSAGE: dict[str, Any] = {
     "kanaal": "test", "hoofdObject": "http://some.hoofdobject.nl/", "resource": "some_resource",

@@ -40,6 +40,7 @@ def _list_path(doc: dict[str, Any]) -> str | None:
     return None
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_walk_pages(apis_under_test: dict[str, ApiClient]) -> None:
     """'next' stays on the API, never loops, and 'count' matches what the pages hold."""
     walked = 0

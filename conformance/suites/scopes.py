@@ -18,10 +18,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from ..client import ApiClient
 from ..engine.data_autorisaties import Autorisaties, drc, zrc
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import expect_status, fetch, list_items, list_urls, summary, where
+
+# every test changes the rights of the target's restricted client: one at a time, and
+# none beside another test (suite_turns)
+pytestmark = pytest.mark.alone
 
 REFUSED = (403,)  # JWT-ZGW: a missing scope or an unauthorised object is 403
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from ..client import ApiClient
 from ..engine.data_verwerkingen import BEWERKING, INZAGE, VerwerkingenLog, person_query
@@ -85,6 +86,7 @@ def test_vwl_042_api_version_header(vwl_bewerking: ApiClient, vwl_inzage: ApiCli
             f"{api_version[api]!r}, got {got!r}")
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_vwl_043_list_envelope(vwl_bewerking: ApiClient, vwl_inzage: ApiClient,
                                vwl_log: VerwerkingenLog) -> None:
     """vwl-043: both lists answer {count, next, previous, results}; walking ``next`` gives

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from ..client import ApiClient
 from ..zgw import Factory, ZaaktypeSet
 from ._helpers import adopt, expect_status, list_urls
@@ -31,6 +33,7 @@ from .generic_checks import (
 # --- pagination --------------------------------------------------------------------------
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_pagination(zaken: ApiClient, factory: Factory, zaaktype_set: ZaaktypeSet) -> None:
     """List endpoints are paginated as {count, next, previous, results}, first page 1."""
     check_pagination(zaken, "zaken", lambda: factory.zaak(zaaktype_set.zaaktype), "zaken")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from ..client import ApiClient
 from ..engine.data_autorisaties import Autorisaties
 from ..zgw import Factory, consistent_brondatum
@@ -49,6 +51,7 @@ def _concept_zaaktype(factory: Factory, catalogus: str, **overrides: Any) -> dic
 # --- generic ZGW rules on the Catalogi API ----------------------------------------------------
 
 
+@pytest.mark.alone  # walks the whole list: 'count' against the pages
 def test_pagination(catalogi: ApiClient, factory: Factory) -> None:
     """List endpoints are paginated as {count, next, previous, results}, first page 1."""
     check_pagination(catalogi, "catalogussen", factory.catalogus, "catalogussen")
@@ -189,6 +192,7 @@ def test_ztc_008_procestermijn(catalogi: ApiClient, factory: Factory) -> None:
 EDITOR = [{"component": "ztc", "scopes": ["catalogi.lezen", "catalogi.schrijven"]}]
 
 
+@pytest.mark.alone  # changes the rights of the target's restricted client
 def test_ztc_009_published_types_are_frozen(catalogi: ApiClient, factory: Factory,
                                             autorisaties: Autorisaties) -> None:
     """A published zaaktype or informatieobjecttype cannot be PUT, PATCHed (except
@@ -217,6 +221,7 @@ def test_ztc_009_published_types_are_frozen(catalogi: ApiClient, factory: Factor
              "DELETE of a published informatieobjecttype")
 
 
+@pytest.mark.alone  # changes the rights of the target's restricted client
 def test_ztc_010_no_child_changes_on_published(catalogi: ApiClient, factory: Factory,
                                                autorisaties: Autorisaties) -> None:
     """Child types of a published zaaktype cannot be created, changed or deleted: 400, for a
@@ -245,6 +250,7 @@ def test_ztc_010_no_child_changes_on_published(catalogi: ApiClient, factory: Fac
           "DELETE")
 
 
+@pytest.mark.alone  # changes the rights of the target's restricted client
 def test_ztc_011_no_new_relation_to_published(catalogi: ApiClient, factory: Factory,
                                               autorisaties: Autorisaties) -> None:
     """ztc-011a/c (historiemodel): a child type may not be moved onto a published zaaktype;

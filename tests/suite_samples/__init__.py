@@ -1,0 +1,1 @@
+"""Suite modules the harness's own tests hand to run_suites (not collected as tests here)."""
