@@ -367,3 +367,24 @@ def test_what_a_delete_took_with_it_is_gone_for_every_fork():
                       SimpleNamespace(status_code=204))
     assert {zaak, status} <= adapter.gone and status not in adapter.spare
     assert other in adapter.spare and other not in adapter.gone  # another zaak's: still there
+
+
+def test_threads_parse_python_one_at_a_time_where_python_needs_it():
+    """CPython 3.11 breaks an ast.parse that runs beside another (gh-106905); hypothesis
+    parses filter lambdas while the contract pass's workers build strategies."""
+    import ast
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conformance.engine import ast_guard
+
+    ast_guard.install()
+    ast_guard.install()  # once is enough: no lock around a lock
+    guarded = getattr(ast.parse, "_one_at_a_time", False)
+    assert guarded == (sys.version_info < (3, 12))
+    if guarded:
+        assert not getattr(ast.parse.__wrapped__, "_one_at_a_time", False)
+    source = "(" * 50 + "x" + ")" * 50
+    with ThreadPoolExecutor(4) as pool:
+        trees = list(pool.map(lambda _: ast.parse(source, mode="eval"), range(200)))
+    assert all(isinstance(t.body, ast.Name) for t in trees)

@@ -27,7 +27,7 @@ from schemathesis.engine import Status, events
 from ..client import Limits, policy_sessions
 from ..profiles import SCHEMATHESIS_CHECKS
 from ..specs import default_cache_dir
-from . import adapters
+from . import adapters, ast_guard
 from .applicability import applies
 from .budget import Budget
 from .evidence import evidence
@@ -192,6 +192,8 @@ def run_contract(spec: dict[str, Any], settings: ContractSettings, adapter: Any,
     # Hypothesis keeps a constants cache under ./.hypothesis; not in the user's folder
     if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
         hypothesis.configuration.set_hypothesis_home_dir(default_cache_dir().parent / "hypothesis")
+    if settings.concurrency > 1:
+        ast_guard.install()
     schema = schemathesis.openapi.from_dict(spec, config=_config(settings))
     if settings.operations:
         schema = schema.include(operation_id=list(settings.operations))
