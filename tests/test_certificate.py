@@ -352,3 +352,32 @@ def test_a_changed_profile_is_marked_on_the_page():
     results["profile"]["provenance"] = "changed"
     html = render_certificate(results, lang="nl")
     assert 'class="profile-changed"><strong>AANGEPAST' in html
+
+
+def test_a_finding_the_harness_can_say_in_dutch_is_dutch_on_the_dutch_page():
+    """What a procurement officer reads is Dutch first: a spec gap's reason, given in both
+    languages, shows in the page's own language; one in English only stays English."""
+    results = conformant_results()
+    results["findings"].append({
+        "kind": "spec_gap", "message": "the OAS lists only 200 for HEAD",
+        "text": {"nl": "de OAS noemt bij HEAD alleen 200",
+                 "en": "the OAS lists only 200 for HEAD"},
+        "operation": "zaak_headers", "check": "status_code_conformance", "count": 1})
+    nl = " ".join(_parse(render_certificate(results)).text)
+    en = " ".join(_parse(render_certificate(results, lang="en")).text)
+    assert "de OAS noemt bij HEAD alleen 200" in nl and "lists only 200 for HEAD" not in nl
+    assert "the OAS lists only 200 for HEAD" in en
+    assert "Undocumented status 418" in nl  # the sample's English-only finding
+
+
+def test_every_built_in_spec_gap_and_triage_reason_has_dutch():
+    from conformance.engine import partial_update, triage
+    from conformance.profiles import builtin_profile_ids, load_profile
+
+    for profile_id in builtin_profile_ids():
+        for gap in load_profile(profile_id).contract.get("spec_gaps", []):
+            assert isinstance(gap["reason"], dict) and gap["reason"]["nl"], profile_id
+    for text in (partial_update.REASON, triage.NO_CONTENT, triage.SENT_ANYWAY,
+                 triage.READ_ONLY, triage.RANDOM_AS_JSON, triage.WRONG_CONTENT,
+                 triage.POSITIVE_CASE, triage.VALID_AFTER_ALL):
+        assert text["nl"] and text["en"] and text["nl"] != text["en"]

@@ -363,7 +363,8 @@ class _Collector:
             key = (verdict.kind, node.name, operation, status or 0)
             entry = self.findings.setdefault(key, {
                 "kind": verdict.kind, "check": node.name, "operation": operation,
-                "status": status, "message": verdict.reason, "count": 0})
+                "status": status, "message": verdict.reason, "count": 0,
+                **({"text": verdict.text} if verdict.text and verdict.text.get("nl") else {})})
             entry["count"] += 1
             return
         record = (evidence(node, operation, interaction, self.settings.secrets, self.bsn)

@@ -18,12 +18,18 @@ from typing import Any
 
 from schemathesis.core.jsonschema import make_validator
 
-REASON = (
-    "the OAS gives this PATCH the resource's full schema, with its required properties and a "
-    "required body, but a PATCH is a partial update that changes only what it sends (newer "
-    "ZGW OAS files, such as Zaken 1.5's PatchedZaak, drop both); a PATCH that leaves "
-    "properties or its body out and is valid otherwise is accepted by ZGW suppliers (Open "
-    "Zaak 1.30 answers 200), which is no acceptance of invalid data")
+REASON = {
+    "nl": "de OAS geeft deze PATCH het volledige schema van de resource, met verplichte "
+          "eigenschappen en een verplichte body, maar een PATCH is een gedeeltelijke wijziging "
+          "die alleen verandert wat hij meestuurt (nieuwere ZGW-OAS-bestanden, zoals "
+          "PatchedZaak van Zaken 1.5, laten beide weg); een PATCH die eigenschappen of de body "
+          "weglaat en verder geldig is, nemen ZGW-leveranciers aan (Open Zaak 1.30 antwoordt "
+          "200), en dat is geen aanname van ongeldige gegevens",
+    "en": "the OAS gives this PATCH the resource's full schema, with its required properties "
+          "and a required body, but a PATCH is a partial update that changes only what it "
+          "sends (newer ZGW OAS files, such as Zaken 1.5's PatchedZaak, drop both); a PATCH "
+          "that leaves properties or its body out and is valid otherwise is accepted by ZGW "
+          "suppliers (Open Zaak 1.30 answers 200), which is no acceptance of invalid data"}
 #: how schemathesis names the invalid part of a negative case that lies in the body only
 _BODY_ONLY = ("Missing request body", "Missing required property", "in body")
 

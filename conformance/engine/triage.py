@@ -42,6 +42,15 @@ class Triage:
     kind: str  # deviation | spec_gap | harness_artefact | aspect | conditional
     reason: str = ""
     aspect: str | None = None
+    #: the reason in Dutch and English, for a finding the certificate shows
+    text: dict[str, str] | None = None
+
+
+def _found(kind: str, text: dict[str, str] | str) -> Triage:
+    """A finding's triage: ``text`` as {nl, en} (a profile's reason may still be English
+    only)."""
+    said = text if isinstance(text, dict) else {"en": text}
+    return Triage(kind, said.get("en") or said.get("nl", ""), text=said)
 
 
 DEVIATION = Triage("deviation")
@@ -65,21 +74,21 @@ def triage(check: str, operation: str, status: int | None, text: str,
         return Triage("aspect", "a server error", "server-error")
     rule = spec_gap_rule(rules, check, operation, status, text, request)
     if rule is not None:
-        return Triage("spec_gap", rule["reason"])
+        return _found("spec_gap", rule["reason"])
     if check == "missing_required_header" and request is not None:
         left_out = _left_out_headers(text) or set()
         unsent = left_out - {str(name).lower() for name in dict(request.headers)}
         if left_out and not unsent:
-            return Triage("harness_artefact", SENT_ANYWAY)
+            return _found("harness_artefact", SENT_ANYWAY)
         if unsent == {"content-type"} and not request.body:
-            return Triage("harness_artefact", NO_CONTENT)
+            return _found("harness_artefact", NO_CONTENT)
     if check == "negative_data_rejection" and left_out:
-        return Triage("spec_gap", PARTIAL_UPDATE)
+        return _found("spec_gap", PARTIAL_UPDATE)
     if check == "negative_data_rejection" and request is not None:
         reason = harness_artefact(text, request.headers, has_body=bool(request.body),
                                   sent_json=_is_json(request.body))
         if reason is not None:
-            return Triage("harness_artefact", reason)
+            return _found("harness_artefact", reason)
     if check in _FORM_CHECKS and status is not None and status >= 400:
         return Triage("aspect", "the form of an error answer", "error-format")
     return DEVIATION
@@ -128,8 +137,33 @@ _WAS = re.compile(r"\(was ([^)]*)\)")
 #: the coverage phase's and the missing-header check's phrasings of a header left out
 _MISSING_AT = re.compile(r"Missing `([^`]+)` at header")
 _MISSING_CHECK = re.compile(r"missing required '([^']+)' header")
-NO_CONTENT = "no Content-Type on a request without a body, where it would describe nothing"
-SENT_ANYWAY = "a required header the generated case left out was sent by the HTTP client anyway"
+NO_CONTENT = {
+    "nl": "geen Content-Type bij een verzoek zonder body, waar het niets zou beschrijven",
+    "en": "no Content-Type on a request without a body, where it would describe nothing"}
+SENT_ANYWAY = {
+    "nl": "een verplichte header die het gegenereerde verzoek wegliet, stuurde de HTTP-client "
+          "toch mee",
+    "en": "a required header the generated case left out was sent by the HTTP client anyway"}
+READ_ONLY = {
+    "nl": "een alleen-lezen eigenschap in de body, die servers bij invoer negeren",
+    "en": "a read-only property in the body, which servers ignore on input"}
+RANDOM_AS_JSON = {
+    "nl": "een body met het label 'willekeurige bytes, geen JSON' die als geldige JSON werd "
+          "verstuurd",
+    "en": "a body labelled 'random bytes, not JSON' that was sent as well-formed JSON"}
+WRONG_CONTENT = {
+    "nl": "een verkeerd Content-Type bij een verzoek zonder body, dat dus niets beschrijft",
+    "en": "a wrong Content-Type on a request without a body, so describing nothing"}
+POSITIVE_CASE = {
+    "nl": "het gegenereerde 'ongeldige' verzoek had volgens het schema geen ongeldig deel "
+          "(schemathesis noemt het zelf een positief testgeval); dat het werd aangenomen, is "
+          "geen bewijs tegen de leverancier",
+    "en": "the generated 'negative' request had no invalid part by the schema (schemathesis "
+          "reports it as a positive test case), so accepting it is no evidence against the "
+          "supplier"}
+VALID_AFTER_ALL = {
+    "nl": "het verzoek dat de server bereikte was geldig; de enige 'ongeldige' delen: ",
+    "en": "the request that reached the server was valid; its only 'invalid' parts: "}
 
 
 def _left_out_headers(violation: str) -> set[str] | None:
@@ -143,8 +177,9 @@ def _left_out_headers(violation: str) -> set[str] | None:
 
 
 def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool = True,
-                     sent_json: bool = False) -> str | None:
-    """Why a 'schema-violating request accepted' is no evidence, or None when it is.
+                     sent_json: bool = False) -> dict[str, str] | None:
+    """Why a 'schema-violating request accepted' is no evidence ({nl, en}), or None when it
+    is.
 
     Five cases never reach the server as invalid: a required header the case left out but
     the HTTP client sent anyway (Content-Type with a JSON body); a read-only property in the
@@ -160,11 +195,9 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
     if not violations:
         return None
     if [v.strip() for v in violations] == ["positive test case"]:
-        return ("the generated 'negative' request had no invalid part by the schema "
-                "(schemathesis reports it as a positive test case), so accepting it is no "
-                "evidence against the supplier")
+        return POSITIVE_CASE
     sent = {name.lower() for name in sent_headers}
-    harmless: list[str] = []
+    harmless: list[dict[str, str]] = []
     for violation in violations:
         left_out = _left_out_headers(violation)
         unsent = left_out - sent if left_out is not None else None
@@ -173,17 +206,15 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
         elif not has_body and unsent == {"content-type"}:
             harmless.append(NO_CONTENT)
         elif "body" in violation and "violates `not` at /properties/" in violation:
-            harmless.append("a read-only property in the body, which servers ignore on input")
+            harmless.append(READ_ONLY)
         elif sent_json and "invalid syntax: random bytes" in violation.lower():
-            harmless.append("a body labelled 'random bytes, not JSON' that was sent as "
-                            "well-formed JSON")
+            harmless.append(RANDOM_AS_JSON)
         elif not has_body and "`Content-Type` in header" in violation:
-            harmless.append("a wrong Content-Type on a request without a body, so describing "
-                            "nothing")
+            harmless.append(WRONG_CONTENT)
         else:
             return None
-    return ("the request that reached the server was valid; its only 'invalid' parts: "
-            + "; ".join(dict.fromkeys(harmless)))
+    return {lang: VALID_AFTER_ALL[lang] + "; ".join(dict.fromkeys(h[lang] for h in harmless))
+            for lang in ("nl", "en")}
 
 
 def _is_json(body: Any) -> bool:

@@ -355,7 +355,8 @@ def _context(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "parts": _parts(results, lang),
         "waivers": waivers,
         "findings": [{
-            "kind": f.get("kind", ""), "message": _clip(f.get("message"), lang, 2000),
+            "kind": f.get("kind", ""),
+            "message": _clip(_text(f.get("text"), lang) or f.get("message"), lang, 2000),
             "where": " ".join(str(x) for x in (f.get("operation"), f.get("check")) if x),
             "count": f.get("count", ""),
         } for f in results.get("findings") or []],
