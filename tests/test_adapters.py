@@ -153,3 +153,55 @@ def test_an_update_of_a_child_type_the_pass_did_not_make_keeps_its_zaaktype(reso
         assert catalogi.put(statustype, case.body).status_code == 200
         factory.cleanup()
         catalogi.close()
+
+
+def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one_never_matters(
+        resolver):
+    """ztc-1.3, budget quick, seed 702, concurrency 4: a PATCH set beginObject after the end
+    the target held (another worker had changed it; the pass's record did not know), and the
+    clean reference refused it (date-mismatch). An update that sets one date of a pair now
+    sets an open end with it; one that sets both keeps them when they are in order."""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.auth import TokenSource
+    from conformance.client import ApiClient, Limits
+    from conformance.engine.data_catalogi import CatalogiAdapter
+    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
+    from conformance.safety import SafetyPolicy
+    from conformance.zgw import Factory
+
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth),
+                         spec_paths=reference_spec_paths(resolver)) as server:
+        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
+        catalogi = ApiClient(server.api_url("catalogi"), limits, TokenSource(auth))
+        factory = Factory(catalogi=catalogi)
+        catalogus = factory.catalogus()["url"]
+        zaaktype = factory.create(catalogi, "zaaktypen", factory.zaaktype_body(catalogus))["url"]
+        zot = factory.create(catalogi, "zaakobjecttypen", {
+            "zaaktype": zaaktype, "catalogus": catalogus, "anderObjecttype": False,
+            "objecttype": "https://objecttypen.example/api/v2/objecttypes/1",
+            "relatieOmschrijving": "Melding over", "beginGeldigheid": "2024-01-01",
+            "beginObject": "2020-01-01", "eindeObject": "2021-01-01"})["url"]
+        adapter = CatalogiAdapter(factory=factory, catalogus=catalogus,
+                                  concept_zaaktype=zaaktype, informatieobjecttype={"url": ""})
+        adapter.remember({"url": zot, "beginObject": "2020-01-01", "eindeObject": None})  # stale
+        base = server.api_url("catalogi")
+
+        def patch(body: dict) -> dict:
+            case = SimpleNamespace(body=body, path_parameters={"uuid": zot.rsplit("/", 1)[-1]},
+                                   formatted_path=zot.removeprefix(base),
+                                   operation=SimpleNamespace(schema=SimpleNamespace(
+                                       get_base_url=lambda: base)))
+            adapter._adapt_body("zaakobjecttype", "partial_update", case)
+            return case.body
+
+        later = patch({"beginObject": "2213-01-11"})
+        assert later == {"beginObject": "2213-01-11", "eindeObject": None}
+        assert catalogi.patch(zot, later).status_code == 200
+        both = patch({"beginObject": "2030-01-01", "eindeObject": "2031-01-01"})
+        assert both["eindeObject"] == "2031-01-01"
+        assert patch({"beginObject": "2030-01-01", "eindeObject": "2029-01-01"})[
+            "eindeObject"] is None
+        factory.cleanup()
+        catalogi.close()
