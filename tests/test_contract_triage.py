@@ -254,3 +254,21 @@ def test_ac_consumer_without_client_id_and_nrc_notificatie_without_json_are_spec
                   "Undocumented status code: Received: 415", _request(), nrc).kind == "spec_gap"
     assert triage("status_code_conformance", "kanaal_create", 415,
                   "Undocumented status code: Received: 415", _request(), nrc).kind == "deviation"
+
+
+def test_an_empty_filter_value_accepted_is_a_spec_gap_but_any_other_invalid_filter_is_not():
+    """Open Zaak 1.30, brc-1.1 at budget standard: GET /besluiten?zaak= answered 200 with the
+    whole list (django-filter reads an empty value as no filter); the OAS's URI form does not
+    make the standard say an empty value is invalid."""
+    text = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+            "Invalid component: parameter `zaak` in query - zaak: Value not matching the 'uri' "
+            "format")
+    empty = _request("http://x/besluiten?zaak=")
+    assert triage("negative_data_rejection", "besluit_list", 200, text, empty, []).kind == \
+        "spec_gap"
+    wrong = _request("http://x/besluiten?zaak=not-a-uri")
+    assert triage("negative_data_rejection", "besluit_list", 200, text, wrong, []).kind == \
+        "deviation"
+    also_header = text + "\n  - parameter `Accept-Crs` in header - violates `enum`"
+    assert triage("negative_data_rejection", "besluit_list", 200, also_header, empty,
+                  []).kind == "deviation"

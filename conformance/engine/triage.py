@@ -84,6 +84,9 @@ def triage(check: str, operation: str, status: int | None, text: str,
             return _found("harness_artefact", NO_CONTENT)
     if check == "negative_data_rejection" and left_out:
         return _found("spec_gap", PARTIAL_UPDATE)
+    if check == "negative_data_rejection" and request is not None and \
+            _only_empty_filters(text, request):
+        return _found("spec_gap", EMPTY_FILTER)
     if check == "negative_data_rejection" and request is not None:
         reason = harness_artefact(text, request.headers, has_body=bool(request.body),
                                   sent_json=_is_json(request.body))
@@ -164,6 +167,30 @@ POSITIVE_CASE = {
 VALID_AFTER_ALL = {
     "nl": "het verzoek dat de server bereikte was geldig; de enige 'ongeldige' delen: ",
     "en": "the request that reached the server was valid; its only 'invalid' parts: "}
+
+
+#: how schemathesis names a query parameter in the invalid part of a negative case
+_QUERY_PARAMETER = re.compile(r"parameter `([^`]+)` in query")
+EMPTY_FILTER = {
+    "nl": "een lege filterwaarde (?zaak=) lezen ZGW-leveranciers als 'geen filter' (Django "
+          "REST framework met django-filter, zoals Open Zaak 1.30: 200 met de hele lijst); de "
+          "OAS geeft het filter een URI-vorm, maar de standaard zegt niet dat een lege waarde "
+          "ongeldig is",
+    "en": "an empty filter value (?zaak=) is read as 'no filter' by ZGW suppliers (Django REST "
+          "framework with django-filter, as Open Zaak 1.30: 200 with the whole list); the OAS "
+          "gives the filter a URI form, but the standard does not say an empty value is "
+          "invalid"}
+
+
+def _only_empty_filters(text: str, request: Any) -> bool:
+    """Was every invalid part of this negative case a query parameter sent empty?"""
+    _, _, component = text.partition("Invalid component:")
+    parts = [p for p in re.split(r"\n\s*-\s*|\n", component) if p.strip()]
+    names = {m.group(1) for p in parts for m in [_QUERY_PARAMETER.search(p)] if m}
+    if not parts or not names or any(_QUERY_PARAMETER.search(p) is None for p in parts):
+        return False
+    params = parse_qs(urlsplit(str(getattr(request, "uri", ""))).query, keep_blank_values=True)
+    return all(params.get(name) == [""] for name in names)
 
 
 def _left_out_headers(violation: str) -> set[str] | None:
