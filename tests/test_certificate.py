@@ -379,5 +379,6 @@ def test_every_built_in_spec_gap_and_triage_reason_has_dutch():
             assert isinstance(gap["reason"], dict) and gap["reason"]["nl"], profile_id
     for text in (partial_update.REASON, triage.NO_CONTENT, triage.SENT_ANYWAY,
                  triage.READ_ONLY, triage.RANDOM_AS_JSON, triage.WRONG_CONTENT,
-                 triage.POSITIVE_CASE, triage.VALID_AFTER_ALL, triage.EMPTY_FILTER):
+                 triage.POSITIVE_CASE, triage.VALID_AFTER_ALL, triage.EMPTY_FILTER,
+                 triage.CRS_ON_DELETE):
         assert text["nl"] and text["en"] and text["nl"] != text["en"]

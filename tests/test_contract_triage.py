@@ -272,3 +272,25 @@ def test_an_empty_filter_value_accepted_is_a_spec_gap_but_any_other_invalid_filt
     also_header = text + "\n  - parameter `Accept-Crs` in header - violates `enum`"
     assert triage("negative_data_rejection", "besluit_list", 200, also_header, empty,
                   []).kind == "deviation"
+
+
+def test_crs_headers_on_a_delete_are_a_spec_gap_and_nowhere_else():
+    """Open Zaak 1.30, zrc-1.5 quick, concurrency 4: DELETE /zaken/{uuid} without Accept-Crs
+    and Content-Crs, or with another value, answered 204; a DELETE has no geometry."""
+    left_out = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+                "Invalid component: in header - violates `required` (was Accept-Crs, "
+                "Content-Crs)")
+    other = ("Schema-violating request accepted: Invalid data should have been rejected\n"
+             "Invalid component: parameter `Accept-Crs` in header - violates `enum` at "
+             "/properties/Accept-Crs")
+    check = "Got 204 when missing required 'Content-Crs' header, expected 400, 412"
+    delete = SimpleNamespace(method="DELETE", uri="http://x/zaken/1", headers={}, body=None)
+    for name, text in (("negative_data_rejection", left_out),
+                       ("negative_data_rejection", other), ("missing_required_header", check)):
+        assert triage(name, "zaak_destroy", 204, text, delete, []).kind == "spec_gap", text
+    patch = SimpleNamespace(method="PATCH", uri="http://x/zaken/1", headers={}, body="{}")
+    assert triage("negative_data_rejection", "zaak_partial_update", 200, other, patch,
+                  []).kind == "deviation"
+    with_auth = left_out.replace("Content-Crs)", "Content-Crs, Authorization)")
+    assert triage("negative_data_rejection", "zaak_destroy", 204, with_auth, delete,
+                  []).kind == "deviation"

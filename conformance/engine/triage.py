@@ -87,6 +87,10 @@ def triage(check: str, operation: str, status: int | None, text: str,
     if check == "negative_data_rejection" and request is not None and \
             _only_empty_filters(text, request):
         return _found("spec_gap", EMPTY_FILTER)
+    if check in ("negative_data_rejection", "missing_required_header") and \
+            request is not None and str(getattr(request, "method", "")).upper() == "DELETE" \
+            and _only_crs(text):
+        return _found("spec_gap", CRS_ON_DELETE)
     if check == "negative_data_rejection" and request is not None:
         reason = harness_artefact(text, request.headers, has_body=bool(request.body),
                                   sent_json=_is_json(request.body))
@@ -180,6 +184,35 @@ EMPTY_FILTER = {
           "framework with django-filter, as Open Zaak 1.30: 200 with the whole list); the OAS "
           "gives the filter a URI form, but the standard does not say an empty value is "
           "invalid"}
+
+
+CRS = frozenset({"accept-crs", "content-crs"})
+CRS_ON_DELETE = {
+    "nl": "Accept-Crs en Content-Crs beschrijven de geometrie in een body; een DELETE stuurt "
+          "en krijgt er geen. De OAS maakt ze verplicht bij elke zaak-operatie, maar Open Zaak "
+          "1.30 verwijdert de zaak ook zonder (of met een andere waarde): 204",
+    "en": "Accept-Crs and Content-Crs describe the geometry in a body; a DELETE sends and gets "
+          "none. The OAS makes them required on every zaak operation, but Open Zaak 1.30 "
+          "deletes the zaak without them (or with another value) too: 204"}
+_HEADER_NAMED = re.compile(r"`([^`]+)` (?:in|at) header")
+
+
+def _only_crs(text: str) -> bool:
+    """Was every invalid part of this case a CRS header left out or given another value?"""
+    _, _, component = text.partition("Invalid component:")
+    if not component.strip():  # the missing-header check's own phrasing
+        missing = _MISSING_CHECK.search(text)
+        return missing is not None and missing.group(1).lower() in CRS
+    parts = [p for p in re.split(r"\n\s*-\s*|\n", component) if p.strip()]
+    for part in parts:
+        left_out = _left_out_headers(part)
+        named = _HEADER_NAMED.search(part)
+        if left_out is not None:
+            if not left_out or not left_out <= CRS:
+                return False
+        elif named is None or named.group(1).lower() not in CRS:
+            return False
+    return bool(parts)
 
 
 def _only_empty_filters(text: str, request: Any) -> bool:
