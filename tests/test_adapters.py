@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,39 @@ from conformance.engine.adapters import DataAdapter
 BASE = "http://127.0.0.1:1/zaken/api/v1"
 ZAAK = f"{BASE}/zaken/1"
 RESULTAAT = f"{BASE}/resultaten/2"
+
+def _update_case(base: str, url: str, body: dict) -> SimpleNamespace:
+    """What an adapter reads of a schemathesis case that updates the object at ``url``."""
+    path = url.removeprefix(base)
+    return SimpleNamespace(body=body, path_parameters={"uuid": path.rsplit("/", 1)[-1]},
+                           formatted_path=path, operation=SimpleNamespace(
+                               schema=SimpleNamespace(get_base_url=lambda: base)))
+
+
+@contextlib.contextmanager
+def _catalogi_on_reference(resolver) -> Iterator[tuple]:
+    """The reference supplier's Catalogi API: its client, a factory, a catalogus of the
+    test's own and the API's base URL; what the factory made is removed afterwards."""
+    from conformance_fixtures.reference_supplier import ReferenceServer
+
+    from conformance.auth import TokenSource
+    from conformance.client import ApiClient, Limits
+    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
+    from conformance.safety import SafetyPolicy
+    from conformance.zgw import Factory
+
+    auth = reference_auth({})
+    with ReferenceServer(**server_credentials(auth),
+                         spec_paths=reference_spec_paths(resolver)) as server:
+        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
+        catalogi = ApiClient(server.api_url("catalogi"), limits, TokenSource(auth))
+        factory = Factory(catalogi=catalogi)
+        try:
+            yield catalogi, factory, factory.catalogus()["url"], server.api_url("catalogi")
+        finally:
+            factory.cleanup()
+            catalogi.close()
+
 
 
 def _delete(url: str) -> SimpleNamespace:
@@ -100,13 +135,9 @@ def test_an_update_of_a_gebruiksrecht_the_pass_did_not_make_keeps_its_document(r
             "informatieobject": other, "startdatum": "2024-01-01T00:00:00Z",
             "omschrijvingVoorwaarden": "x"})["url"]
         adapter = DocumentenAdapter(factory=factory, types=types, document_url=own)
-        base = server.api_url("documenten")
-        path = recht.removeprefix(base)
-        case = SimpleNamespace(
-            body={"informatieobject": own, "startdatum": "2025-02-03T04:05:06Z",
-                  "omschrijvingVoorwaarden": "y"},
-            path_parameters={"uuid": path.rsplit("/", 1)[-1]}, formatted_path=path,
-            operation=SimpleNamespace(schema=SimpleNamespace(get_base_url=lambda: base)))
+        case = _update_case(server.api_url("documenten"), recht, {
+            "informatieobject": own, "startdatum": "2025-02-03T04:05:06Z",
+            "omschrijvingVoorwaarden": "y"})
         adapter._adapt_gebruiksrecht("update", case)
         assert case.body["informatieobject"] == other
         assert clients["documenten"].put(recht, case.body).status_code == 200
@@ -119,22 +150,9 @@ def test_an_update_of_a_child_type_the_pass_did_not_make_keeps_its_zaaktype(reso
     """A stateful step can PUT a statustype it found in a list: the valid body names the
     zaaktype the target holds for it (read from the target), not the pass's own concept
     zaaktype; the reference supplier accepts it."""
-    from conformance_fixtures.reference_supplier import ReferenceServer
-
-    from conformance.auth import TokenSource
-    from conformance.client import ApiClient, Limits
     from conformance.engine.data_catalogi import CatalogiAdapter
-    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
-    from conformance.safety import SafetyPolicy
-    from conformance.zgw import Factory
 
-    auth = reference_auth({})
-    with ReferenceServer(**server_credentials(auth),
-                         spec_paths=reference_spec_paths(resolver)) as server:
-        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
-        catalogi = ApiClient(server.api_url("catalogi"), limits, TokenSource(auth))
-        factory = Factory(catalogi=catalogi)
-        catalogus = factory.catalogus()["url"]
+    with _catalogi_on_reference(resolver) as (catalogi, factory, catalogus, base):
         theirs, ours = (factory.create(catalogi, "zaaktypen",
                                        factory.zaaktype_body(catalogus))["url"]
                         for _ in range(2))
@@ -142,17 +160,11 @@ def test_an_update_of_a_child_type_the_pass_did_not_make_keeps_its_zaaktype(reso
             "zaaktype": theirs, "omschrijving": "Ontvangen", "volgnummer": 1})["url"]
         adapter = CatalogiAdapter(factory=factory, catalogus=catalogus, concept_zaaktype=ours,
                                   informatieobjecttype={"url": ""})
-        base = server.api_url("catalogi")
-        path = statustype.removeprefix(base)
-        case = SimpleNamespace(
-            body={"zaaktype": ours, "omschrijving": "Behandeld", "volgnummer": 2},
-            path_parameters={"uuid": path.rsplit("/", 1)[-1]}, formatted_path=path,
-            operation=SimpleNamespace(schema=SimpleNamespace(get_base_url=lambda: base)))
+        case = _update_case(base, statustype,
+                            {"zaaktype": ours, "omschrijving": "Behandeld", "volgnummer": 2})
         adapter._adapt_body("statustype", "update", case)
         assert case.body["zaaktype"] == theirs
         assert catalogi.put(statustype, case.body).status_code == 200
-        factory.cleanup()
-        catalogi.close()
 
 
 def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one_never_matters(
@@ -161,22 +173,9 @@ def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one
     the target held (another worker had changed it; the pass's record did not know), and the
     clean reference refused it (date-mismatch). An update that sets one date of a pair now
     sets an open end with it; one that sets both keeps them when they are in order."""
-    from conformance_fixtures.reference_supplier import ReferenceServer
-
-    from conformance.auth import TokenSource
-    from conformance.client import ApiClient, Limits
     from conformance.engine.data_catalogi import CatalogiAdapter
-    from conformance.reference import reference_auth, reference_spec_paths, server_credentials
-    from conformance.safety import SafetyPolicy
-    from conformance.zgw import Factory
 
-    auth = reference_auth({})
-    with ReferenceServer(**server_credentials(auth),
-                         spec_paths=reference_spec_paths(resolver)) as server:
-        limits = Limits.for_policy({server.base_url}, SafetyPolicy(), 30.0, [])
-        catalogi = ApiClient(server.api_url("catalogi"), limits, TokenSource(auth))
-        factory = Factory(catalogi=catalogi)
-        catalogus = factory.catalogus()["url"]
+    with _catalogi_on_reference(resolver) as (catalogi, factory, catalogus, base):
         zaaktype = factory.create(catalogi, "zaaktypen", factory.zaaktype_body(catalogus))["url"]
         zot = factory.create(catalogi, "zaakobjecttypen", {
             "zaaktype": zaaktype, "catalogus": catalogus, "anderObjecttype": False,
@@ -186,13 +185,9 @@ def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one
         adapter = CatalogiAdapter(factory=factory, catalogus=catalogus,
                                   concept_zaaktype=zaaktype, informatieobjecttype={"url": ""})
         adapter.remember({"url": zot, "beginObject": "2020-01-01", "eindeObject": None})  # stale
-        base = server.api_url("catalogi")
 
         def patch(body: dict) -> dict:
-            case = SimpleNamespace(body=body, path_parameters={"uuid": zot.rsplit("/", 1)[-1]},
-                                   formatted_path=zot.removeprefix(base),
-                                   operation=SimpleNamespace(schema=SimpleNamespace(
-                                       get_base_url=lambda: base)))
+            case = _update_case(base, zot, body)
             adapter._adapt_body("zaakobjecttype", "partial_update", case)
             return case.body
 
@@ -203,5 +198,3 @@ def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one
         assert both["eindeObject"] == "2031-01-01"
         assert patch({"beginObject": "2030-01-01", "eindeObject": "2029-01-01"})[
             "eindeObject"] is None
-        factory.cleanup()
-        catalogi.close()

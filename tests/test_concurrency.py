@@ -135,11 +135,7 @@ def test_a_fork_deletes_only_what_it_pointed_its_delete_at():
     adapter did not point names nothing instead; an id that is no UUID is the case's
     invalid input and stays."""
     adapter = _adapter()
-    create = adapter.fork("zaak_create")
-    claimed = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000cc"
-    post = _case("POST", "zaak_create")
-    post.path_parameters = {}
-    create.answered(post, _Created(url=claimed))
+    claimed = _offered(adapter, f"{BASE}/zaken/00000000-0000-0000-0000-0000000000cc")
     update = adapter.fork("zaak_update")
     write = _case("PATCH", "zaak_partial_update")
     update.positive_path(write)
@@ -187,15 +183,20 @@ class _Created(SimpleNamespace):
         return {"url": self.url}
 
 
+def _offered(adapter: DataAdapter, url: str) -> str:
+    """``url``, as the answer to a create in the adapter's create fork: offered to the
+    other forks for their writes."""
+    post = _case("POST", "zaak_create")
+    post.path_parameters = {}
+    adapter.fork("zaak_create").answered(post, _Created(url=url))
+    return url
+
+
 def test_what_one_forks_create_made_is_claimed_by_one_other_fork_for_a_write():
     """An update or delete takes an object a create made before making one of its own (as
     one worker reuses what the pass made), and no two forks get the same one."""
     adapter = _adapter()
-    create = adapter.fork("zaak_create")
-    made = f"{BASE}/zaken/00000000-0000-0000-0000-0000000000aa"
-    post = _case("POST", "zaak_create")
-    post.path_parameters = {}
-    create.answered(post, _Created(url=made))
+    made = _offered(adapter, f"{BASE}/zaken/00000000-0000-0000-0000-0000000000aa")
     update, delete = adapter.fork("zaak_update"), adapter.fork("zaak_delete")
     first = _case("PUT", "zaak_update")
     update.positive_path(first)
