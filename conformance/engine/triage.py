@@ -197,13 +197,19 @@ CRS_ON_DELETE = {
 _HEADER_NAMED = re.compile(r"`([^`]+)` (?:in|at) header")
 
 
+def invalid_parts(text: str) -> list[str]:
+    """The invalid parts a failed negative case's message names ("Invalid component: ...",
+    one per line when there are several)."""
+    _, _, component = text.partition("Invalid component:")
+    return [p for p in re.split(r"\n\s*-\s*|\n", component) if p.strip()]
+
+
 def _only_crs(text: str) -> bool:
     """Was every invalid part of this case a CRS header left out or given another value?"""
-    _, _, component = text.partition("Invalid component:")
-    if not component.strip():  # the missing-header check's own phrasing
+    parts = invalid_parts(text)
+    if not parts:  # the missing-header check's own phrasing
         missing = _MISSING_CHECK.search(text)
         return missing is not None and missing.group(1).lower() in CRS
-    parts = [p for p in re.split(r"\n\s*-\s*|\n", component) if p.strip()]
     for part in parts:
         left_out = _left_out_headers(part)
         named = _HEADER_NAMED.search(part)
@@ -212,13 +218,12 @@ def _only_crs(text: str) -> bool:
                 return False
         elif named is None or named.group(1).lower() not in CRS:
             return False
-    return bool(parts)
+    return True
 
 
 def _only_empty_filters(text: str, request: Any) -> bool:
     """Was every invalid part of this negative case a query parameter sent empty?"""
-    _, _, component = text.partition("Invalid component:")
-    parts = [p for p in re.split(r"\n\s*-\s*|\n", component) if p.strip()]
+    parts = invalid_parts(text)
     names = {m.group(1) for p in parts for m in [_QUERY_PARAMETER.search(p)] if m}
     if not parts or not names or any(_QUERY_PARAMETER.search(p) is None for p in parts):
         return False
@@ -250,8 +255,7 @@ def harness_artefact(text: str, sent_headers: dict[str, Any], *, has_body: bool 
     "random bytes" that went out as well-formed JSON (a stateful step can carry the label of
     a syntax mutation with the JSON body of an earlier step).
     """
-    _, _, listed = text.partition("Invalid component:")
-    violations = [v for v in re.split(r"\n\s*-\s*|\n", listed) if v.strip()]
+    violations = invalid_parts(text)
     if not violations:
         return None
     if [v.strip() for v in violations] == ["positive test case"]:
