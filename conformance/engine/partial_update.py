@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from typing import Any
 
 from schemathesis.core.jsonschema import make_validator
@@ -33,8 +32,6 @@ REASON = {
 #: how schemathesis names the invalid part of a negative case that lies in the body only
 _BODY_ONLY = ("Missing request body", "Missing required property", "in body")
 
-_relaxed: dict[str, Any] = {}  # operation label -> validator of its body without top `required`
-_lock = threading.Lock()
 
 
 def only_left_out(case: Any, request: Any, text: str) -> bool:
@@ -51,20 +48,13 @@ def only_left_out(case: Any, request: Any, text: str) -> bool:
         body = json.loads(request.body)
     except (ValueError, TypeError):
         return False
-    validator = _validator(case)
+    validator = _validator(case.operation)
     return validator is not None and isinstance(body, dict) and validator.is_valid(body)
 
 
-def _validator(case: Any) -> Any:
-    """The operation's JSON body schema with the root object's ``required`` dropped."""
-    label = case.operation.label
-    with _lock:
-        if label not in _relaxed:
-            _relaxed[label] = _build(case.operation)
-        return _relaxed[label]
-
-
-def _build(operation: Any) -> Any:
+def _validator(operation: Any) -> Any:
+    """The operation's JSON body schema with the root object's ``required`` dropped (built
+    for the rare failed case that needs it; schemathesis keeps validators by schema)."""
     bodies = [b for b in operation.body if "json" in str(b.media_type)]
     if not bodies:
         return None
