@@ -143,6 +143,13 @@ class Limits:
     #: to answer, as the harness sees it
     _held: int = field(default=0, repr=False)
     _held_s: float = field(default=0.0, repr=False)
+    #: requests the run's child processes sent with Limits of their own (the suites): they
+    #: count against the request budget here too
+    requests_elsewhere: int = 0
+    #: while a place is lent (lend_place): the budget set aside for the borrower, and the
+    #: part of the rate this process keeps
+    _budget_lent: int = field(default=0, repr=False)
+    _rate_kept: float = field(default=1.0, repr=False)
 
     def __post_init__(self) -> None:
         self._in_flight = threading.BoundedSemaphore(max(1, self.policy.max_concurrency))
@@ -159,6 +166,33 @@ class Limits:
                 with self._lock:
                     self._held += 1
                     self._held_s += time.monotonic() - started
+
+    @contextlib.contextmanager
+    def lend_place(self) -> Iterator[tuple[SafetyPolicy, int | None]]:
+        """Hand one of the run's concurrent-request places, with its share of the rate and
+        of the request budget left, to a process that sends beside this one with Limits of
+        its own: together they keep to the policy. Yields the borrower's policy and budget;
+        its requests are added to ``requests_elsewhere`` by whoever reads its count."""
+        parts = self.policy.max_concurrency
+        if parts < 2:
+            raise ValueError("a run with one concurrent-request place has none to lend")
+        with self._in_flight:  # held for the whole loan: this process has one place less
+            with self._lock:
+                budget = self.budget_left()
+                lent = None if budget is None else budget // parts
+                self._budget_lent, self._rate_kept = lent or 0, (parts - 1) / parts
+            try:
+                yield self.policy.share(parts), lent
+            finally:
+                with self._lock:
+                    self._budget_lent, self._rate_kept = 0, 1.0
+
+    def budget_left(self) -> int | None:
+        """Requests the budget still allows this process (None: no budget)."""
+        if self.request_budget is None:
+            return None
+        return max(0, self.request_budget - self.requests_sent - self.requests_elsewhere
+                   - self._budget_lent)
 
     def mean_answer_s(self) -> float | None:
         """The mean time from sending a request to having its answer, so far (None before
@@ -212,7 +246,7 @@ class Limits:
                 raise RunDeadlineReached(
                     f"the run's time bound of {self.policy.run_timeout_s:.0f} s has passed; "
                     "no further requests are sent")
-            if self.request_budget is not None and self.requests_sent >= self.request_budget:
+            if self.budget_left() == 0:
                 raise BudgetExhausted(f"request budget of {self.request_budget} used up")
             if self.consecutive_failures >= self.max_consecutive_failures:
                 raise TargetFailing(
@@ -222,6 +256,7 @@ class Limits:
             wait = 0.0
             rps = self.policy.requests_per_second
             if rps:
+                rps *= self._rate_kept
                 slot = max(now, self._next_slot)
                 self._next_slot = slot + 1.0 / rps
                 wait = slot - now

@@ -19,7 +19,10 @@ from conformance_fixtures.reference_supplier import ReferenceServer
 from conformance.cli import main
 from conformance.client import ApiClient, Limits, PolicyAdapter
 from conformance.engine.adapters import DataAdapter, Forks
+from conformance.engine.beside import BesideContract
 from conformance.engine.execute import RunOptions, execute
+from conformance.engine.progress import Progress
+from conformance.engine.suites import SuiteOutcome
 from conformance.profiles import load_profile
 from conformance.reference import (
     APIS,
@@ -36,6 +39,7 @@ BASE = "http://127.0.0.1:1/zaken/api/v1"
 PREPARED = f"{BASE}/zaken/00000000-0000-0000-0000-000000000001"
 #: a small anonymous list the reference supplier serves itself
 PROCESTYPEN = "/selectielijst/api/v1/procestypen"
+PROCESTYPEN_URL = f"http://127.0.0.1:1{PROCESTYPEN}"
 
 
 class _ZaakAdapter(DataAdapter):
@@ -302,6 +306,92 @@ def test_a_run_sends_up_to_its_concurrency_and_stays_conformant(slow_reference, 
         (r.id, r.message) for r in result.requirements if r.outcome in ("failed", "error")]
     assert 2 <= server.latency.max_in_flight <= 3
     assert result.run["safety"]["max_concurrency"] == 3
+
+
+def test_read_only_checks_run_beside_the_contract_pass_within_the_same_places(resolver,
+                                                                             tmp_path):
+    """vwl-0.9 includes the API Design Rules, whose tests only read: with 2 places they run
+    in a child beside the contract pass (not in the suites after it), never more than 2
+    requests are in flight, and they are decided and logged like any suite test."""
+    auth = reference_auth({})
+    phases: list[tuple[str, int | None]] = []
+    progress = Progress(lambda event, p: phases.append((p.message, p.total))
+                        if event == "phase" else None)
+    with ReferenceServer(**server_credentials(auth), spec_paths=reference_spec_paths(resolver),
+                         latency_ms=5) as server:  # 5 ms: just enough to count the overlap
+        result = execute(load_profile("vwl-0.9"), _target(server, auth, 2),
+                         RunOptions(seed=7, budget="quick", out_dir=tmp_path,
+                                    resolver=resolver), progress)
+    assert result.verdict == "conformant", [
+        (r.id, r.message) for r in result.requirements if r.outcome in ("failed", "error")]
+    assert server.latency.max_in_flight <= 2
+    adr = {c.id for r in result.requirements for c in r.checks
+           if c.kind == "suite" and ".adr:" in c.id}
+    outcomes = {c.id: c.outcome for r in result.requirements for c in r.checks}
+    assert len(adr) == 15
+    # the one the profile marks inherited (the standard's paths carry no version) fails
+    assert outcomes.pop("suite:conformance.suites.adr:test_uri_version") == "failed"
+    assert outcomes.pop("suite:conformance.suites.adr:test_tls") == "skipped"  # plain http
+    assert {outcomes[c] for c in adr if c in outcomes} == {"passed"}
+    contract = [m for m, _ in phases if m.startswith("contract pass over")]
+    assert contract and all(m.endswith("; 15 read-only tests beside it)") for m in contract)
+    suites = [total for m, total in phases if m.startswith("business-rule suites")]
+    all_suite_tests = {c.id for r in result.requirements for c in r.checks if c.kind == "suite"}
+    assert suites == [len(all_suite_tests) - 15]  # the others, after the contract pass
+    assert {"suites:beside-contract", "suites"} <= set(result.run["timings"])
+    assert (tmp_path / "report-beside-contract.html").exists()
+
+
+def test_a_lent_place_leaves_the_run_one_place_less_and_its_share_of_rate_and_budget():
+    limits = Limits(origins={"http://127.0.0.1:1"}, request_budget=100,
+                    policy=SafetyPolicy(max_concurrency=2, requests_per_second=10))
+    limits.requests_sent = 20
+    with limits.lend_place() as (policy, budget):
+        assert (policy.max_concurrency, policy.requests_per_second, budget) == (1, 5, 40)
+        assert limits.budget_left() == 40  # 80 left, half of it set aside for the borrower
+        with limits.in_flight():  # the one place this process kept ...
+            assert not limits._in_flight.acquire(blocking=False)  # ... is all it has
+        limits.admit(PROCESTYPEN_URL)
+        first = limits._next_slot
+        limits.admit(PROCESTYPEN_URL)
+        assert limits._next_slot - first == pytest.approx(1 / 5)  # paced at its 5 per second
+    limits.requests_elsewhere = 30  # what the borrower sent, counted once it ended
+    assert limits.budget_left() == 100 - 22 - 30
+    assert limits._in_flight.acquire(blocking=False) and limits._in_flight.acquire(blocking=False)
+
+
+def test_a_run_with_one_place_has_none_to_lend():
+    with pytest.raises(ValueError, match="none to lend"), \
+            Limits(origins=set(), policy=SafetyPolicy(max_concurrency=1)).lend_place():
+        pass
+
+
+def test_leaving_the_contract_pass_early_stops_the_child_beside_it_and_returns_its_place():
+    limits = Limits(origins=set(), policy=SafetyPolicy(max_concurrency=2))
+    started, stopped = threading.Event(), []
+
+    def child(policy: SafetyPolicy, budget: int | None, stop: threading.Event) -> SuiteOutcome:
+        started.set()
+        stopped.append(stop.wait(30))
+        return SuiteOutcome({}, [], 0.0, None)
+
+    with pytest.raises(KeyboardInterrupt), BesideContract(limits, child):
+        assert started.wait(10)
+        raise KeyboardInterrupt
+    assert stopped == [True]
+    assert limits._in_flight.acquire(blocking=False) and limits._in_flight.acquire(blocking=False)
+
+
+def test_the_child_beside_the_contract_pass_counts_against_the_budget_once_it_ends():
+    limits = Limits(origins=set(), request_budget=10, policy=SafetyPolicy(max_concurrency=2))
+
+    def child(policy: SafetyPolicy, budget: int | None, stop: threading.Event) -> SuiteOutcome:
+        assert budget == 5
+        return SuiteOutcome({"m:t": []}, [], 0.0, None, requests=4)
+
+    with BesideContract(limits, child) as beside:
+        outcome = beside.outcome()
+    assert outcome.records == {"m:t": []} and limits.budget_left() == 6
 
 
 def test_concurrency_above_the_targets_bound_is_refused(tmp_path, capsys, monkeypatch):

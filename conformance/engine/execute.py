@@ -7,9 +7,12 @@ harness or the target ends in ``incomplete``, never in ``conformant``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import platform
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -33,6 +36,7 @@ from ..specs import SpecResolver, load_standard_spec
 from ..targets import Target
 from ..zgw import default_headers
 from .attribute import attribute
+from .beside import BesideContract, reads_only
 from .budget import budget as budget_preset
 from .contract import ContractOutcome, ContractSettings, run_contract
 from .prepare import Preparation, prepare
@@ -127,41 +131,49 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                            notifications=target.notifications, options=target.options,
                            client_id=target.auth.client_id)
             timings["prepare"] = round(time.monotonic() - t, 3)
-            for api, spec in specs.items():
-                checks = {c for r in profile.requirements for chk in r.checks
-                          if getattr(chk, "api", None) == api for c in chk.checks}
-                if not checks:
-                    continue
-                if prep.error is not None:
-                    break
-                progress.phase(f"contract pass over {api} (schemathesis, budget "
-                               f"{options.budget})", unit="operations")
-                t = time.monotonic()
-                contract[api] = _contract(profile, target, api, spec, checks, options, tokens,
-                                          prep, limits, progress)
-                timings[f"contract:{api}"] = round(time.monotonic() - t, 3)
+            passes = {api: checks for api in specs
+                      if (checks := _contract_checks(profile, api))}
             refs = sorted({chk.ref for r in profile.requirements for chk in r.checks
                            if hasattr(chk, "ref")})
+            # checks that only read run beside the contract pass when the policy has a place
+            # to spare for them (beside.py); the others wait for it
+            beside_refs = ([r for r in refs if reads_only(r)]
+                           if passes and prep.error is None and policy.max_concurrency > 1
+                           else [])
+            refs = [r for r in refs if r not in beside_refs]
+            run_suite = functools.partial(_suites, profile, target, options, prep, limits,
+                                          progress)
+            beside = BesideContract(limits, lambda policy_share, budget, stop: run_suite(
+                beside_refs, loan=(policy_share, budget), stop=stop)) if beside_refs else None
+            with beside or contextlib.nullcontext():
+                for api, checks in passes.items():
+                    if prep.error is not None:
+                        break
+                    progress.phase(f"contract pass over {api} (schemathesis, budget "
+                                   f"{options.budget}"
+                                   + (f"; {len(beside_refs)} read-only tests beside it)"
+                                      if beside else ")"), unit="operations")
+                    t = time.monotonic()
+                    contract[api] = _contract(profile, target, api, specs[api], checks,
+                                              options, tokens, prep, limits, progress)
+                    timings[f"contract:{api}"] = round(time.monotonic() - t, 3)
+                if beside is not None:
+                    suites = beside.outcome()
+                    timings["suites:beside-contract"] = round(suites.duration_s, 3)
             left = limits.seconds_left()
             if refs and left == 0:
-                suites = SuiteOutcome({}, [f"not run: the run's time bound of "
-                                           f"{policy.run_timeout_s:g} s had passed"], 0.0, None)
+                suites = suites.joined(SuiteOutcome(
+                    {}, [f"not run: the run's time bound of {policy.run_timeout_s:g} s had "
+                         "passed"], 0.0, None))
             elif refs:
                 answer_s = limits.mean_answer_s()
                 workers = suite_workers(policy.max_concurrency, len(refs), answer_s)
                 progress.phase(f"business-rule suites ({len(refs)} tests"
                                + (f", {workers} side by side)" if workers > 1 else ")"),
                                unit="tests", total=len(refs))
-                suites = run_suites(refs, _suite_context(profile, target, options, prep, limits),
-                                    target.auth.secret, options.out_dir / ".work",
-                                    options.out_dir / "report.html",
-                                    f"{profile.id} — {target.supplier.name}",
-                                    **({} if left is None else {"timeout_s": left + 30}),
-                                    client_secrets={c.name: c.secret
-                                                    for c in target.auth.clients},
-                                    progress=progress,
-                                    workers=workers)
-                timings["suites"] = round(suites.duration_s, 3)
+                after = run_suite(refs, workers=workers)
+                timings["suites"] = round(after.duration_s, 3)
+                suites = after.joined(suites)
     finally:
         if prep.factory is not None:
             progress.phase("removing the test data the run created")
@@ -323,14 +335,39 @@ def _contract(profile: Profile, target: Target, api: str, spec: dict[str, Any],
     return outcome
 
 
+def _contract_checks(profile: Profile, api: str) -> set[str]:
+    """The contract checks the profile's requirements ask of ``api`` (none: no pass)."""
+    return {c for r in profile.requirements for chk in r.checks
+            if getattr(chk, "api", None) == api for c in chk.checks}
+
+
+def _suites(profile: Profile, target: Target, options: RunOptions, prep: Preparation,
+            limits: Limits, progress: Progress, refs: list[str], *, workers: int = 1,
+            loan: tuple[SafetyPolicy, int | None] | None = None,
+            stop: threading.Event | None = None) -> SuiteOutcome:
+    """Run suite tests in a child; ``loan``: the place borrowed beside the contract pass
+    (its policy and budget), whose child has a log and scratch folder of its own and reports
+    only its requests to the progress view (the contract pass has the view)."""
+    left = limits.seconds_left()
+    name = "" if loan is None else "-beside-contract"
+    return run_suites(refs, _suite_context(profile, target, options, prep, limits, loan),
+                      target.auth.secret, options.out_dir / f".work{name}",
+                      options.out_dir / f"report{name}.html",
+                      f"{profile.id} — {target.supplier.name}",
+                      **({} if left is None else {"timeout_s": left + 30}),
+                      client_secrets={c.name: c.secret for c in target.auth.clients},
+                      progress=progress, workers=workers, stop=stop,
+                      count_tests=loan is None)
+
+
 def _suite_context(profile: Profile, target: Target, options: RunOptions,
-                   prep: Preparation, limits: Limits) -> dict[str, Any]:
-    budget = limits.request_budget
+                   prep: Preparation, limits: Limits,
+                   loan: tuple[SafetyPolicy, int | None] | None = None) -> dict[str, Any]:
+    policy, budget = loan if loan is not None else (limits.policy, limits.budget_left())
     return {
         # the same safety policy in the child: what is left of the budget and the run's time
-        "safety": {"policy": limits.policy.to_context(), "seconds_left": limits.seconds_left(),
-                   "budget_left": None if budget is None else max(
-                       0, budget - limits.requests_sent)},
+        "safety": {"policy": policy.to_context(), "seconds_left": limits.seconds_left(),
+                   "budget_left": budget},
         "apis": target.apis, "auth_type": target.auth.type, "client_id": target.auth.client_id,
         # further clients (scope rules); their secrets travel in the child's environment
         "clients": [{"name": c.name, "client_id": c.client_id} for c in target.auth.clients],

@@ -15,6 +15,7 @@ import shutil
 import site
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,13 @@ class SuiteOutcome:
     report_html: Path | None
     cleanup: list[dict[str, Any]] = field(default_factory=list)  # what the tests made, removed?
     requests: int = 0  # the requests the child sent (its own Limits)
+
+    def joined(self, other: SuiteOutcome) -> SuiteOutcome:
+        """This outcome and another child's (other refs) as one; the report stays this one's."""
+        return SuiteOutcome({**self.records, **other.records}, [*self.errors, *other.errors],
+                            self.duration_s + other.duration_s,
+                            self.report_html or other.report_html,
+                            [*self.cleanup, *other.cleanup], self.requests + other.requests)
 
 
 def _module_file(module: str) -> str:
@@ -64,11 +72,13 @@ def _harness_root() -> str | None:
 def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, work_dir: Path,
                report_html: Path | None, title: str, timeout_s: float = SUITE_TIMEOUT_S,
                client_secrets: dict[str, str] | None = None,
-               progress: Progress | None = None, workers: int = 1) -> SuiteOutcome:
+               progress: Progress | None = None, workers: int = 1,
+               stop: threading.Event | None = None, count_tests: bool = True) -> SuiteOutcome:
     """Run the named tests (``module:function``); one record list per ref. ``progress``
-    hears the tests done, failed and the requests the child sent, as the child reports them.
-    With ``workers`` > 1 the child runs its tests side by side in that many pytest-xdist
-    workers (suite_turns), each keeping to its share of the run's safety policy."""
+    hears the requests the child sent and (``count_tests``) the tests done and failed, as the
+    child reports them. With ``workers`` > 1 the child runs its tests side by side in that
+    many pytest-xdist workers (suite_turns), each keeping to its share of the run's safety
+    policy. Setting ``stop`` ends the child at once (the run was interrupted)."""
     started = time.monotonic()
     if not refs:
         return SuiteOutcome({}, [], 0.0, None)
@@ -105,13 +115,15 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
     if secret:
         env[SECRET_ENV] = secret
     errors: list[str] = []
-    child = _ChildProgress(work_dir / PROGRESS_FILE, progress)
+    child = _ChildProgress(work_dir / PROGRESS_FILE, progress, count_tests)
     # cwd: not the caller's folder, whose own copy of `conformance` (a checkout) would
     # shadow the installed package the suite files are collected from
     with subprocess.Popen(args + node_ids, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, cwd=work_dir) as proc:
-        output = _wait(proc, timeout_s, child.read)
-    if output is None:
+        output = _wait(proc, timeout_s, child.read, stop)
+    if output is None and stop is not None and stop.is_set():
+        errors.append("the suites were stopped: the run was interrupted")
+    elif output is None:
         errors.append(f"the suites did not finish within {timeout_s:.0f} s and were stopped")
     child.read()
     if output is not None and proc.returncode not in (0, 1):
@@ -131,10 +143,10 @@ def run_suites(refs: list[str], context: dict[str, Any], secret: str | None, wor
                         child.requests)
 
 
-def _wait(proc: subprocess.Popen[str], timeout_s: float,
-          tick: Callable[[], None]) -> tuple[str, str] | None:
+def _wait(proc: subprocess.Popen[str], timeout_s: float, tick: Callable[[], None],
+          stop: threading.Event | None = None) -> tuple[str, str] | None:
     """The child's (stdout, stderr) once it ends, calling ``tick`` every POLL_S meanwhile;
-    None when it outlived ``timeout_s`` and was killed."""
+    None when it outlived ``timeout_s`` or ``stop`` was set, and was killed."""
     deadline = time.monotonic() + timeout_s
     try:
         while True:
@@ -143,7 +155,7 @@ def _wait(proc: subprocess.Popen[str], timeout_s: float,
                     timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
             except subprocess.TimeoutExpired:  # nothing is lost: the next call reads on
                 tick()
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                     proc.kill()
                     proc.communicate()
                     return None
@@ -157,8 +169,8 @@ class _ChildProgress:
     Progress: tests done of the total, failed tests, and its requests (the child has
     Limits of its own, so they are counted here, not in the run's)."""
 
-    def __init__(self, path: Path, progress: Progress | None) -> None:
-        self.path, self.progress = path, progress
+    def __init__(self, path: Path, progress: Progress | None, count_tests: bool = True) -> None:
+        self.path, self.progress, self.count_tests = path, progress, count_tests
         self.requests = 0
         path.unlink(missing_ok=True)  # never a figure of an earlier run
         if progress is not None:
@@ -172,6 +184,6 @@ class _ChildProgress:
         except (OSError, ValueError):
             return
         self.requests = state["requests"]
-        if self.progress is not None:
+        if self.progress is not None and self.count_tests:
             self.progress.advance(done=state["done"], total=state["total"] or None,
                                   failures=state["failed"])

@@ -2,7 +2,8 @@
 
 results.json, certificate.html (signed when a key is given, then also
 certificate.json), junit.xml and badge.svg. The suites' technical log
-(report.html) is written by pytest-html during the run and swept here too.
+(report.html, and report-beside-contract.html for the read-only checks that ran beside the
+contract pass) is written by pytest-html during the run and swept here too.
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ def write_artefacts(result: RunResult, out_dir: Path, *, lang: str = "nl",
         signed = json.loads(paths["certificate_json"].read_text(encoding="utf-8"))
         link = entry_url(register_url, certificate_id(signed) or "")
     paths["badge"].write_text(render_badge(data, link=link), encoding="utf-8")
-    report = out_dir / "report.html"
-    if report.exists():
-        paths["report"] = report
+    for name in ("report", "report-beside-contract"):  # the suites' logs (engine/beside.py)
+        if (out_dir / f"{name}.html").exists():
+            paths[name.replace("-", "_")] = out_dir / f"{name}.html"
     sweep(list(paths.values()), secrets or [])
     return paths
 

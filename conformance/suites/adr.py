@@ -48,6 +48,9 @@ FORMAT_PATTERNS = {
         r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$"),
     "time": re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$"),
 }
+#: every test here only reads (GET requests, the published document): the run may check them
+#: beside the contract pass (engine/beside.py)
+READS_ONLY = True
 PROBLEM_TYPES = ("application/problem+json", "application/problem+xml")
 INVALID_VALUE = "conformance-not-a-valid-value"
 MAX_PROBES = 5
