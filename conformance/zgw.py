@@ -93,17 +93,25 @@ class FixtureError(Exception):
 
 #: Where the pinned OpenAPI file and real suppliers disagree on a field's form: the form the
 #: file prescribes first, then the alternative a supplier may accept instead, and why.
-FORMS: dict[str, tuple[tuple[str, ...], str]] = {
+FORMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "zaakinformatieobjecttype.informatieobjecttype": (
-        ("omschrijving", "url"),
-        "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype-informatieobjecttypen."
-        "informatieobjecttype as a string of at most 100 characters, the informatieobjecttype's "
-        "omschrijving (the 1.3 historiemodel); Open Zaak 1.30 wants the informatieobjecttype's "
-        "URL"),
+        ("omschrijving", "url"), {
+            "nl": "het vastgepinde OpenAPI-bestand van Catalogi 1.3.1 typeert "
+                  "zaaktype-informatieobjecttypen.informatieobjecttype als tekst van hoogstens "
+                  "100 tekens, de omschrijving van het informatieobjecttype (het historiemodel "
+                  "van 1.3); Open Zaak 1.30 wil de URL van het informatieobjecttype",
+            "en": "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype-informatieobjecttypen."
+                  "informatieobjecttype as a string of at most 100 characters, the "
+                  "informatieobjecttype's omschrijving (the 1.3 historiemodel); Open Zaak 1.30 "
+                  "wants the informatieobjecttype's URL"}),
     "zaaktype.deelzaaktypen": (
-        ("url", "identificatie"),
-        "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype.deelzaaktypen as URLs of "
-        "zaaktypen; a supplier following the 1.3 historiemodel names them by identificatie"),
+        ("url", "identificatie"), {
+            "nl": "het vastgepinde OpenAPI-bestand van Catalogi 1.3.1 typeert "
+                  "zaaktype.deelzaaktypen als URL's van zaaktypen; een leverancier die het "
+                  "historiemodel van 1.3 volgt noemt ze bij hun identificatie",
+            "en": "the pinned Catalogi 1.3.1 OpenAPI file types zaaktype.deelzaaktypen as URLs "
+                  "of zaaktypen; a supplier following the 1.3 historiemodel names them by "
+                  "identificatie"}),
 }
 
 
@@ -363,11 +371,13 @@ class Factory:
                 refused = refused or exc
                 continue
             if refused is not None:
+                text = {"nl": f"de leverancier weigerde {key} als {forms[0]} en aanvaardde "
+                              f"het als {form}: {why['nl']}. {refused}",
+                        "en": f"the supplier refused {key} as the {forms[0]} and accepted it "
+                              f"as the {form}: {why['en']}. {refused}"}
                 self.findings.append({
                     "kind": "workaround", "api": api, "operation": operation, "count": 1,
-                    "message": f"the supplier refused {key} as the {forms[0]} and accepted it "
-                               f"as the {form}: {why}. {refused}",
-                    "evidence": refused.evidence})
+                    "message": text["en"], "text": text, "evidence": refused.evidence})
             return made
         del self.forms[key]
         raise refused  # type: ignore[misc]
