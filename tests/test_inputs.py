@@ -170,9 +170,12 @@ def test_missing_secret_is_a_clear_error(tmp_path, cli):
 def test_literal_secret_warns(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text(TARGET.replace("secret_env: ACME_SECRET", "secret: inline"), encoding="utf-8")
-    with pytest.warns(UserWarning, match="literal secret"):
+    with pytest.warns(UserWarning) as caught:
         target = load_target_file(path, environ={})
     assert target.auth.secret == "inline"
+    said = [str(w.message) for w in caught]  # a literal secret, and this one also a weak one
+    assert any("literal secret" in m for m in said), said
+    assert any("is weak (shorter than 8 characters)" in m for m in said), said
 
 
 def test_bad_target_file_points_at_the_line(tmp_path):
