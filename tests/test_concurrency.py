@@ -479,3 +479,24 @@ def test_threads_parse_python_one_at_a_time_where_python_needs_it():
     with ThreadPoolExecutor(4) as pool:
         trees = list(pool.map(lambda _: ast.parse(source, mode="eval"), range(200)))
     assert all(isinstance(t.body, ast.Name) for t in trees)
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_several_workers_take_operations_as_they_come_one_keeps_the_dependency_layers(
+        concurrency):
+    """With several workers no phase waits for schemathesis's dependency layers (the adapters
+    give every operation objects of its own); one worker keeps them, as before issue 13."""
+    from schemathesis.config import OperationOrdering
+
+    from conformance.engine.budget import budget
+    from conformance.engine.contract import ContractSettings, _config
+
+    limits = Limits(origins=set(), policy=SafetyPolicy(max_concurrency=concurrency))
+    settings = ContractSettings(api="zaken", base_url="http://127.0.0.1", operations=[],
+                                checks=set(), seed=1, budget=budget("quick"), headers={},
+                                profile_checks={}, spec_gaps=[], secrets=[], limits=limits)
+    config = _config(settings).projects.default
+    assert config.workers == concurrency
+    wanted = OperationOrdering.NONE if concurrency > 1 else OperationOrdering.AUTO
+    for name in ("examples", "coverage", "fuzzing"):
+        assert getattr(config.phases, name).operation_ordering == wanted, name

@@ -133,6 +133,12 @@ def _config(s: ContractSettings) -> schemathesis.Config:
     checks["positive_data_acceptance"]["expected-statuses"] = POSITIVE_EXPECTED
     for name, extra in s.profile_checks.items():
         checks.setdefault(name, {}).update(extra)
+    # With several workers, the operations of a phase go to whichever worker is free, not in
+    # schemathesis's dependency layers (each waiting for the last to finish): the harness's
+    # adapters point every operation at objects of its own, so no operation needs another's
+    # answers first. At 50 ms per answer (zrc-1.5 quick, 4 workers) the coverage phase took
+    # 44 s instead of 55 s; the cases per operation stay the seed's (README, Performance).
+    ordering = {"operation-ordering": "none"} if s.concurrency > 1 else {}
     return schemathesis.Config.from_dict({
         "seed": s.seed,
         "base-url": s.base_url,
@@ -152,15 +158,15 @@ def _config(s: ContractSettings) -> schemathesis.Config:
         "generation": {"max-examples": s.budget.max_examples, "mode": "all", "database": "none",
                        "allow-x00": False, "no-shrink": not s.budget.shrink},
         "phases": {
-            "examples": {"enabled": True},
+            "examples": {"enabled": True, **ordering},
             # the coverage phase probes undeclared methods (by default also TRACE and QUERY);
             # only those the client layer will send, or the refused probes leave the whole
             # pass undecided (every run at budget standard or thorough was incomplete)
-            "coverage": {"enabled": s.budget.coverage, "unexpected-methods": sorted(
+            "coverage": {"enabled": s.budget.coverage, **ordering, "unexpected-methods": sorted(
                 m for m in ("GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH")
                 if s.limits is None or m in s.limits.policy.methods), **(
                 {"generation": {"mode": "positive"}} if s.budget.coverage_positive_only else {})},
-            "fuzzing": {"enabled": True},
+            "fuzzing": {"enabled": True, **ordering},
             "stateful": {"enabled": True, "max-steps": s.budget.stateful_max_steps},
         },
         "checks": checks,
