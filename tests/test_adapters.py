@@ -198,3 +198,28 @@ def test_an_update_that_sets_one_date_of_a_pair_sets_the_other_so_the_stored_one
         assert both["eindeObject"] == "2031-01-01"
         assert patch({"beginObject": "2030-01-01", "eindeObject": "2029-01-01"})[
             "eindeObject"] is None
+
+
+@pytest.mark.parametrize("action", ["create", "update", "partial_update"])
+def test_a_generated_object_identificatie_gives_way_to_the_object_url(action):
+    """schemathesis draws a zaakobject from the base schema, where objectIdentificatie is no
+    property: seed 901 put ``[]`` there next to objectType maatschappelijke_activiteit, whose
+    schema asks an object, and the clean reference rightly refused it (a false alarm)."""
+    import random
+
+    from conformance.engine.data_zaken import ZakenAdapter
+    from conformance.zgw import Factory, ZaaktypeSet
+
+    types = ZaaktypeSet(*(f"http://127.0.0.1:1/catalogi/api/v1/{n}/1" for n in (
+        "catalogussen", "zaaktypen")), [f"{BASE}/statustypen/1"],
+        *(f"http://127.0.0.1:1/catalogi/api/v1/{n}/1" for n in (
+            "resultaattypen", "roltypen", "eigenschappen", "informatieobjecttypen")))
+    adapter = ZakenAdapter(factory=Factory(catalogi=None),  # type: ignore[arg-type]
+                           rng=random.Random(7), types=types, zaak_url=ZAAK, document_url=None)
+    adapter._current = lambda url: {"zaak": ZAAK, "objectType": "maatschappelijke_activiteit"}
+    body = {"zaak": ZAAK, "objectType": "maatschappelijke_activiteit", "objectIdentificatie": []}
+    case = _update_case(BASE, f"{BASE}/zaakobjecten/3", body)
+    adapter._adapt_body("zaakobject", action, case)
+    assert "objectIdentificatie" not in case.body
+    assert case.body["object"] == ZAAK  # no Selectielijst here: the run's zaak, which resolves
+    assert case.body["objectType"] == "maatschappelijke_activiteit"

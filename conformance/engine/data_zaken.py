@@ -213,12 +213,14 @@ class ZakenAdapter(DataAdapter):
                                   if k in definitie})
                 definitie["url"] = self.factory.resolvable_object(
                     self.document_url or self.zaak_url)
-            if (body.get("object") or not body.get("objectIdentificatie")
-                    or body.get("objectTypeOverigeDefinitie")):
-                # a supplier fetches the object it is given (Open Zaak: bad-url for one it
-                # cannot), also next to an objectIdentificatie; a definition needs one
-                body["object"] = self.factory.resolvable_object(
-                    self.document_url or self.zaak_url)
+            # schemathesis draws the body from the base ZaakObject schema, where
+            # objectIdentificatie is no property at all: what it puts there is any JSON, never
+            # the form the discriminator's schema for the objectType asks (an object with,
+            # e.g., kvkNummer and handelsnaam), which a supplier rightly refuses; the object
+            # URL identifies the object instead, one the supplier can fetch (Open Zaak:
+            # bad-url for one it cannot)
+            body.pop("objectIdentificatie", None)
+            body["object"] = self.factory.resolvable_object(self.document_url or self.zaak_url)
         elif resource == "zaakinformatieobject" and previous is None and self.document_url:
             body["informatieobject"] = self.document_url
         if action == "partial_update":
