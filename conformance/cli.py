@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    report_crashes()
     warnings.simplefilter("default")
     # PyJWT's own key-length warning repeats ours (targets: "the secret ... is weak") without
     # saying which client or file it is about
@@ -58,6 +59,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def report_crashes() -> None:
+    """On a crash of the interpreter itself (a segmentation fault, e.g. in a C extension
+    under the contract pass's threads), print every thread's Python stack to stderr, so the
+    crash says where it happened instead of ending the run without a word. Skipped where
+    stderr is no real file (a test capturing it)."""
+    import faulthandler
+    import io
+
+    if faulthandler.is_enabled():
+        return
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        faulthandler.enable(file=sys.stderr, all_threads=True)
 
 
 def _parser() -> argparse.ArgumentParser:
