@@ -46,7 +46,9 @@ def certify(profile: str, seed: int, budget: str, out: Path, concurrency: int) -
         capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     results = out / "results.json"
-    if not results.exists():
+    if not results.exists():  # all of stderr kept: a crash's stacks (faulthandler) included
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "stderr.txt").write_text(proc.stderr, encoding="utf-8")
         return {"profile": profile, "seed": seed, "seconds": seconds, "verdict": "crashed",
                 "failed": [proc.stderr.strip()[-300:]], "out": str(out)}
     data = json.loads(results.read_text(encoding="utf-8"))
