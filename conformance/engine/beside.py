@@ -32,8 +32,9 @@ def reads_only(ref: str) -> bool:
 class BesideContract:
     """One child running read-only suites while the caller runs the contract pass.
 
-    Use as a context manager around the contract pass, then ``outcome()``: leaving the block
-    early (an error, Ctrl-C) stops the child and returns its place.
+    Use as a context manager around the contract pass and ask ``outcome()`` at its end;
+    leaving the block returns the place in any case, and leaving it early (an error, Ctrl-C)
+    stops the child first.
     """
 
     def __init__(self, limits: Limits, start: Start) -> None:
@@ -59,9 +60,7 @@ class BesideContract:
 
     def outcome(self) -> SuiteOutcome:
         """The child's outcome, once it ends; its requests now count against the budget."""
-        assert self._thread is not None
-        self._thread.join()
-        self._loan.close()
+        self._end()
         if self._error is not None:
             raise self._error
         assert self._result is not None
@@ -71,6 +70,10 @@ class BesideContract:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:  # the run stops: so does the child, at once
             self._stop.set()
-            if self._thread is not None:
-                self._thread.join()
-            self._loan.close()
+        self._end()
+
+    def _end(self) -> None:
+        """Wait for the child's thread and give the place back (once; later calls no-op)."""
+        if self._thread is not None:
+            self._thread.join()
+        self._loan.close()

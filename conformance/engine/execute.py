@@ -131,15 +131,15 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                            notifications=target.notifications, options=target.options,
                            client_id=target.auth.client_id)
             timings["prepare"] = round(time.monotonic() - t, 3)
-            passes = {api: checks for api in specs
-                      if (checks := _contract_checks(profile, api))}
+            # no contract pass on data that could not be prepared (the suites still run)
+            passes = {} if prep.error is not None else {
+                api: checks for api in specs if (checks := _contract_checks(profile, api))}
             refs = sorted({chk.ref for r in profile.requirements for chk in r.checks
                            if hasattr(chk, "ref")})
             # checks that only read run beside the contract pass when the policy has a place
             # to spare for them (beside.py); the others wait for it
             beside_refs = ([r for r in refs if reads_only(r)]
-                           if passes and prep.error is None and policy.max_concurrency > 1
-                           else [])
+                           if passes and policy.max_concurrency > 1 else [])
             refs = [r for r in refs if r not in beside_refs]
             run_suite = functools.partial(_suites, profile, target, options, prep, limits,
                                           progress)
@@ -147,8 +147,6 @@ def execute(profile: Profile, target: Target, options: RunOptions,
                 beside_refs, loan=(policy_share, budget), stop=stop)) if beside_refs else None
             with beside or contextlib.nullcontext():
                 for api, checks in passes.items():
-                    if prep.error is not None:
-                        break
                     progress.phase(f"contract pass over {api} (schemathesis, budget "
                                    f"{options.budget}"
                                    + (f"; {len(beside_refs)} read-only tests beside it)"
